@@ -1,0 +1,25 @@
+// Civil dates for weekly steps: step s covers the week starting start + 7*s days.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace courtyard {
+
+struct Date {
+  int year = 2015, month = 1, day = 5;
+};
+
+// Days since 1970-01-01 of a civil date, and back (H. Hinnant's algorithms, proleptic Gregorian).
+int64_t days_from_civil(Date d);
+Date civil_from_days(int64_t z);
+
+// Parses YYYY-MM-DD; returns false on a malformed or impossible date.
+bool parse_date(const std::string& text, Date* out);
+std::string format_date(Date d);
+
+// True when the week starting on `week_start` holds the first day of a calendar month (day <= 7 of it
+// or the month turns inside the week): monthly processes run in that week.
+inline bool is_first_week_of_month(Date week_start) { return week_start.day <= 7; }
+
+}  // namespace courtyard

@@ -1,0 +1,129 @@
+// Keyed, counter-based randomness.
+//
+// Every random number in the engine comes from Random123's Philox4x32-10, keyed by the run seed and
+// countered by (purpose, courtyard, household, step, draw). A draw therefore depends only on *what* it
+// is for, never on which thread asks or in which order: the same seed gives the same numbers on any
+// number of threads or MPI ranks. Distributions are our own (std::*_distribution differs between
+// standard libraries).
+#pragma once
+
+#include <Random123/philox.h>
+
+#include <cmath>
+#include <cstdint>
+
+namespace courtyard {
+
+// What a stream of draws is for. Never renumber: the numbers are part of the output's identity.
+enum class Purpose : uint16_t {
+  kGenerateCourtyards = 1,  // drawing generated courtyards' attributes from their kinds
+  kInitHouseholds = 2,      // initial household traits
+  kWear = 3,                // facility wear and sudden failures
+  kViolations = 4,          // broken-windows violations
+  kPerception = 5,          // what a household sees of money and improvements
+  kFeePayment = 6,          // the monthly payment decision
+  kDemands = 7,             // raising demands
+  kMoveOut = 8,             // leaving decisions
+  kMoveIn = 9,              // newcomers and vacancy filling
+  kRelocate = 10,           // moves between courtyards of a community
+  kInterventions = 11,      // targeting and effects of interventions
+  kLab = 12,                // behavioural lab games
+  kMeetings = 13,           // meetings and votes (governance)
+};
+
+// A stream of uniform 32-bit words for one (purpose, courtyard, household, step). Cheap to create:
+// make one where needed, draw, drop. Up to 2^16 blocks of four words per stream.
+class Stream {
+ public:
+  using Philox = r123::Philox4x32;
+
+  Stream(uint64_t seed, Purpose purpose, uint32_t courtyard, uint32_t household, uint32_t step)
+      : key_{{static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32)}},
+        ctr_{{step, courtyard, household, static_cast<uint32_t>(purpose) << 16}} {}
+
+  uint32_t next_u32() {
+    if (used_ == 4) refill();
+    return block_.v[used_++];
+  }
+
+  // Uniform in [0,1) with 32 bits of resolution (enough for every probability in the model).
+  double uniform() { return next_u32() * 0x1p-32; }
+  // Uniform in (0,1]: safe for log().
+  double uniform_pos() { return (static_cast<double>(next_u32()) + 1.0) * 0x1p-32; }
+  double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
+  bool bernoulli(double p) { return uniform() < p; }
+  // Integer in [0, n), n > 0 (Lemire's multiply-shift; bias below 2^-32 * n, irrelevant here).
+  uint32_t below(uint32_t n) { return static_cast<uint32_t>((static_cast<uint64_t>(next_u32()) * n) >> 32); }
+
+  // Standard normal by Box-Muller; the second value is kept for the next call.
+  double normal() {
+    if (has_spare_) {
+      has_spare_ = false;
+      return spare_;
+    }
+    const double r = std::sqrt(-2.0 * std::log(uniform_pos()));
+    const double theta = 2.0 * M_PI * uniform();
+    spare_ = r * std::sin(theta);
+    has_spare_ = true;
+    return r * std::cos(theta);
+  }
+  double normal(double mean, double sd) { return mean + sd * normal(); }
+
+  // Poisson by inversion for small means, normal approximation (rounded, >= 0) above 30.
+  uint32_t poisson(double mean) {
+    if (mean <= 0) return 0;
+    if (mean > 30.0) {
+      const double x = std::floor(normal(mean, std::sqrt(mean)) + 0.5);
+      return x < 0 ? 0u : static_cast<uint32_t>(x);
+    }
+    double p = std::exp(-mean), cdf = p;
+    const double u = uniform();
+    uint32_t k = 0;
+    while (u > cdf && k < 1000) {
+      ++k;
+      p *= mean / k;
+      cdf += p;
+    }
+    return k;
+  }
+
+  // Binomial(n, p): Bernoulli sum for small n, otherwise Poisson (small np) or normal approximation.
+  uint32_t binomial(uint32_t n, double p) {
+    if (n == 0 || p <= 0) return 0;
+    if (p >= 1) return n;
+    if (n <= 32) {
+      uint32_t k = 0;
+      for (uint32_t i = 0; i < n; ++i) k += bernoulli(p);
+      return k;
+    }
+    const double mean = n * p;
+    if (mean < 10.0 || n * (1 - p) < 10.0) {
+      if (p <= 0.5) return std::min(n, poisson(mean));
+      return n - std::min(n, poisson(n * (1 - p)));
+    }
+    const double x = std::floor(normal(mean, std::sqrt(mean * (1 - p))) + 0.5);
+    return x < 0 ? 0u : (x > n ? n : static_cast<uint32_t>(x));
+  }
+
+ private:
+  void refill() {
+    block_ = Philox()(ctr_, key_);
+    ++ctr_.v[3];  // the low 16 bits of the last word count blocks within the stream
+    used_ = 0;
+  }
+
+  Philox::key_type key_;
+  Philox::ctr_type ctr_;
+  Philox::ctr_type block_{};
+  int used_ = 4;
+  bool has_spare_ = false;
+  double spare_ = 0;
+};
+
+// Logistic function, used by every binary decision in the model.
+inline double logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+inline double logit(double p) { return std::log(p / (1.0 - p)); }
+inline double clamp01(double x) { return x < 0 ? 0 : (x > 1 ? 1 : x); }
+inline float clamp01f(float x) { return x < 0.f ? 0.f : (x > 1.f ? 1.f : x); }
+
+}  // namespace courtyard

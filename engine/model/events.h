@@ -1,0 +1,36 @@
+// Events: things that happen at a step in a courtyard, written to the /events table.
+// One flat record type for all kinds; fields a kind does not use stay at their defaults.
+#pragma once
+
+#include <cstdint>
+
+namespace courtyard {
+
+// Never renumber: the values are stored in output files (an HDF5 enum type names them).
+enum class EventType : int16_t {
+  kInterventionStart = 0,  // subject: intervention index; amount: cost charged (yuan)
+  kInterventionDeferred,   // subject: intervention index; amount: cost that could not be paid
+  kInterventionEnd,        // subject: intervention index
+  kFacilityFailure,        // subject: facility id; share: condition after the failure
+  kRepair,                 // subject: facility id; amount: yuan spent; share: condition after
+  kMeeting,                // governance: subject agenda item; attendees, yes, no, abstain, rule, outcome
+  kLevy,                   // governance: subject agenda item; amount: yuan asked; share: paid share
+  kCount
+};
+const char* event_type_name(EventType t);
+
+struct Event {
+  int32_t step = 0;
+  int32_t courtyard = 0;
+  EventType type = EventType::kInterventionStart;
+  int16_t rule = 0;      // voting rule (governance)
+  int32_t subject = -1;  // what the event is about (see EventType)
+  int32_t caller = -1;   // who called a meeting (governance)
+  int32_t attendees = 0;
+  int32_t yes = 0, no = 0, abstain = 0;
+  int32_t outcome = 0;   // 1 adopted / done, 0 rejected / not done
+  double amount = 0;     // yuan
+  float share = 0;       // a share in [0,1]
+};
+
+}  // namespace courtyard

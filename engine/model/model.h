@@ -1,0 +1,172 @@
+// The frozen model: everything a run needs that does not change while it runs.
+//
+// Built once from a validated scenario (engine/scenario/build_model.cpp) and never modified after.
+// Protobuf types stop at the loader: the step sees only these plain structs and arrays.
+// Shapes are written beside each array: (ncourtyard), (ncourtyard+1), (nhousehold).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/calendar.h"
+
+namespace courtyard {
+
+enum class Management : uint8_t { kNone = 0, kSelf = 1, kCompany = 2 };
+
+// A household's tenure. kVacant: the flat is empty (an absentee owner, or unsold).
+enum class Tenure : uint8_t { kOwner = 0, kRenter = 1, kVacant = 2 };
+
+// Cooperation types (Fischbacher, Gachter & Fehr 2001).
+enum class CoopType : uint8_t { kConditional = 0, kFreeRider = 1, kHump = 2, kOther = 3 };
+
+// The courtyard's shared facilities. Names are used in scenario files and output.
+enum Facility : int {
+  kRoof = 0,
+  kStairwells,
+  kDrainage,
+  kLighting,
+  kGreenery,
+  kGate,
+  kParking,
+  kCommonRooms,
+  kFacilityCount
+};
+inline constexpr std::array<const char*, kFacilityCount> kFacilityNames = {
+    "roof", "stairwells", "drainage", "lighting", "greenery", "gate", "parking", "common_rooms"};
+// Relative repair cost and how visible each facility's condition is to residents (sums to 1).
+inline constexpr std::array<double, kFacilityCount> kFacilityCostWeight = {0.25, 0.15, 0.15, 0.08,
+                                                                          0.07, 0.10, 0.10, 0.10};
+inline constexpr std::array<double, kFacilityCount> kFacilityVisibility = {0.05, 0.25, 0.10, 0.10,
+                                                                          0.15, 0.15, 0.10, 0.10};
+// Returns kFacilityCount when the name is unknown.
+int facility_from_name(const std::string& name);
+
+// Behavioural parameters (docs/ODD.md lists each default and its source).
+struct Params {
+  struct {
+    double conditional_share, free_rider_share, hump_share, other_share;
+    double conditional_slope, belief_learning_rate;
+  } cooperation;
+  struct {
+    double base_wear_per_week, wear_age_factor, failure_prob_at_zero, failure_drop;
+    double repair_cost_per_household;
+  } decay;
+  struct {
+    double cheap_base_prob, cheap_disorder_odds, costly_base_prob, costly_disorder_odds;
+    double disorder_per_violation, natural_cleanup, funded_cleanup, cleaning_cost_per_household_month;
+    double social_control;
+  } broken_windows;
+  struct {
+    double intercept, belief_weight, trust_weight, satisfaction_weight, ability_weight;
+    double renter_penalty, unmanaged_factor;
+  } fee_payment;
+  struct {
+    double rate, opacity_noise, satisfaction_rate;
+  } trust;
+  struct {
+    double owner_base_per_year, renter_base_per_year, dissatisfaction_odds, means_weight;
+    double let_share, sell_share, vacancy_fill_per_week, within_community_share;
+  } moving;
+  struct {
+    double growth_per_year, newcomer_ties;
+  } ties;
+  struct {
+    double raise_prob, address_share;
+  } demands;
+};
+
+// A courtyard's fixed description and initial values.
+struct CourtyardSpec {
+  std::string name;
+  int32_t kind = -1;       // index into Model::kind_names; -1: an explicitly named courtyard
+  int32_t community = 0;   // index into Model::community_names
+  int32_t households = 0;  // flats
+  int32_t stairwells = 1;
+  int32_t floors = 1;
+  int32_t build_year = 1990;
+  double owner_share = 1, renter_share = 0, vacant_share = 0;
+  double party_member_share = 0;
+  double initial_condition = 1, initial_disorder = 0;
+  double fee_per_month = 0;  // yuan per household
+  double initial_fund = 0;   // yuan
+  Management management = Management::kNone;
+  double flat_area_m2 = 60;
+  double initial_collection = 0.5, initial_trust = 0.5;
+  double maintenance_per_household_month = 0;  // yuan
+};
+
+enum class InterventionType : uint8_t {
+  kHardwareUpgrade = 0,
+  kFeeChange,
+  kSubsidy,
+  kManagementChange,
+  kCleaning,
+  kCount
+};
+const char* intervention_type_name(InterventionType t);
+
+struct InterventionSpec {
+  std::string name;
+  InterventionType type = InterventionType::kHardwareUpgrade;
+  int32_t start_step = 0;
+  int32_t end_step = 0;  // inclusive
+  double intensity = 1;
+  double cost_yuan = 0;  // per targeted courtyard, at start
+  bool paid_by_subdistrict = true;
+  // Targets: a fixed list of courtyards, optionally filtered at start by a condition on a metric.
+  std::vector<int32_t> courtyards;  // ascending ids
+  std::string condition_metric;     // empty: no condition
+  char condition_op = '<';          // one of < > (with `condition_or_equal`)
+  bool condition_or_equal = false;
+  double condition_value = 0;
+  // Type-specific values.
+  std::vector<int32_t> facilities;  // hardware upgrade: facility ids (all when empty)
+  double value = 0;                 // fee change: new fee; subsidy: yuan; cleaning: weekly share
+  Management management = Management::kNone;
+};
+
+struct OutputSpec {
+  std::vector<std::string> metrics;  // empty: all
+  int32_t record_every = 1;
+  int32_t block_records = 52;
+  bool per_facility = false;
+};
+
+struct Model {
+  // run settings
+  uint64_t seed = 1;
+  int32_t steps = 104;
+  Date start_date;
+  OutputSpec output;
+  std::string subdistrict_name = "subdistrict";
+  double subdistrict_budget = 0;
+
+  Params params{};
+
+  std::vector<std::string> community_names;
+  std::vector<std::string> kind_names;
+
+  // courtyards, in id order
+  std::vector<CourtyardSpec> courtyards;    // (ncourtyard)
+  std::vector<int64_t> household_offset;    // (ncourtyard+1) first household of each courtyard
+  std::vector<int32_t> community_courtyards;  // courtyard ids grouped by community, ascending
+  std::vector<int32_t> community_offset;      // (ncommunity+1) into community_courtyards
+
+  std::vector<InterventionSpec> interventions;  // in scenario order
+
+  // the effective scenario (after defaults and overrides) as protobuf text, and its sha256
+  std::string scenario_name;
+  std::string scenario_text;
+  std::string scenario_sha256;
+
+  int32_t ncourtyard() const { return static_cast<int32_t>(courtyards.size()); }
+  int64_t nhousehold() const { return household_offset.empty() ? 0 : household_offset.back(); }
+  int32_t ncommunity() const { return static_cast<int32_t>(community_names.size()); }
+  // Date of the first day of step s.
+  Date date_of_step(int32_t s) const { return civil_from_days(days_from_civil(start_date) + 7 * s); }
+};
+
+}  // namespace courtyard

@@ -1,0 +1,65 @@
+// The mutable state of a run: flat arrays, households as structure-of-arrays.
+//
+// Households of courtyard c are the contiguous slice [household_offset[c], household_offset[c+1]).
+// A flat stays the same slot for the whole run; when a household moves out, a newcomer (or nobody:
+// tenure kVacant) takes the slot. The field tables below drive allocation, equality and checkpoints.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "model/model.h"
+
+namespace courtyard {
+
+// Household hot state: 6 bytes + 8 floats = 38 bytes per household.
+//   X(type, name, unit/meaning)
+#define COURTYARD_HOUSEHOLD_FIELDS(X)                                                          \
+  X(Tenure, tenure, "owner-occupier, renter, or vacant flat")                                  \
+  X(CoopType, coop, "cooperation type")                                                        \
+  X(uint8_t, stairwell, "stairwell (unit) index, from 0")                                      \
+  X(uint8_t, floor, "floor, from 1")                                                           \
+  X(uint8_t, flags, "bit flags: kParty, kPaid")                                                \
+  X(uint8_t, demands, "open demands this household has raised")                                \
+  X(float, ability, "ability to pay, [0,1]")                                                   \
+  X(float, years, "years in residence")                                                        \
+  X(float, engagement, "engagement in courtyard affairs, [0,1]")                               \
+  X(float, trust, "trust in the courtyard's organisation, [0,1]")                              \
+  X(float, satisfaction, "satisfaction with the courtyard, [0,1]")                             \
+  X(float, ties, "neighbour ties, [0,1]")                                                      \
+  X(float, norms, "norm adherence, [0,1]")                                                     \
+  X(float, belief, "believed share of neighbours who pay the fee, [0,1]")
+
+enum HouseholdFlag : uint8_t { kParty = 1, kPaid = 2 };
+
+// Courtyard state, one entry per courtyard (condition: kFacilityCount entries per courtyard).
+#define COURTYARD_COURTYARD_FIELDS(X)                                                          \
+  X(double, disorder, "visible disorder, [0,1]")                                               \
+  X(double, fund, "courtyard fund, yuan")                                                      \
+  X(double, fee, "monthly property fee per household, yuan")                                   \
+  X(double, perceived_value, "improvement seen per yuan paid, smoothed, [0,1]")                \
+  X(double, spent_month, "yuan spent on the courtyard this month so far")                      \
+  X(double, paid_month, "yuan of fees paid at the last collection")                            \
+  X(float, collection_rate, "share of occupied flats that paid at the last collection")        \
+  X(float, cleaning_share, "weekly share of disorder removed by an active cleaning campaign")  \
+  X(Management, management, "management mode")                                                 \
+  X(int32_t, open_demands, "demands raised and not yet addressed")                             \
+  X(int32_t, violations, "violations since the last record")                                   \
+  X(int32_t, move_outs, "households that moved out since the last record")                     \
+  X(int32_t, move_ins, "households that moved in since the last record")                       \
+  X(int32_t, leavers, "households leaving this step (scratch for the moving phase)")
+
+struct State {
+  int32_t step = 0;  // steps completed
+
+#define COURTYARD_DECLARE(type, name, doc) std::vector<type> name;
+  COURTYARD_HOUSEHOLD_FIELDS(COURTYARD_DECLARE)
+  COURTYARD_COURTYARD_FIELDS(COURTYARD_DECLARE)
+#undef COURTYARD_DECLARE
+  std::vector<float> condition;  // (ncourtyard x kFacilityCount) facility condition, [0,1]
+
+  void allocate(int64_t nhousehold, int32_t ncourtyard);
+  bool operator==(const State& other) const;
+};
+
+}  // namespace courtyard

@@ -1,0 +1,72 @@
+// The HDF5 result file of one run (layout: docs/output-format.md).
+//
+//   /timeseries/<metric>   (time, courtyard) float32, chunked (block_records x ncourtyard), shuffle+gzip
+//   /timeseries/time       dimension scale, float64, units "days since START"
+//   /timeseries/courtyard  dimension scale, int32 courtyard ids
+//   /subdistrict/<metric>  (time) float64 aggregates over all courtyards (with its own time scale)
+//   /courtyards/...        static table, one entry per courtyard (dimension scale "courtyard")
+//   /events                compound table (step, courtyard, type, typed fields)
+//   /parameters/scenario.txtpb  the effective scenario as text
+//   root attributes        engine_version, git_commit, seed, scenario_sha256, created_utc,
+//                          command_line, steps, complete (0 until the run finished), status
+//
+// The file is written under a temporary name beside the target and renamed when finished; a run
+// that fails leaves nothing under the final name.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "model/events.h"
+#include "model/model.h"
+
+namespace courtyard {
+
+struct MetricColumn {
+  std::string name;       // dataset name
+  std::string units;      // CF-style units ("1" for dimensionless shares)
+  std::string long_name;  // human-readable
+};
+
+struct RunFileInfo {
+  std::string engine_version;
+  std::string git_commit;
+  std::string command_line;
+  std::string created_utc;  // ISO 8601, e.g. 2026-11-28T02:00:00Z
+};
+
+class RunFile {
+ public:
+  // Creates the temporary file and every dataset. Throws OutputCreateError when `path` exists and
+  // !force, or when the temporary file cannot be created; IoError on later HDF5 failures.
+  RunFile(const std::string& path, bool force, const Model& model, std::vector<MetricColumn> metrics,
+          const RunFileInfo& info);
+  ~RunFile();  // without finish(): closes and removes the temporary file
+  RunFile(const RunFile&) = delete;
+  RunFile& operator=(const RunFile&) = delete;
+
+  // One record: the state after `step` steps. courtyard_values is (nmetric x ncourtyard), metric-major;
+  // subdistrict_values is (nmetric). Buffered, appended in blocks of block_records.
+  void append_record(int32_t step, std::span<const float> courtyard_values,
+                     std::span<const double> subdistrict_values);
+  // Events in the order given (the caller gives them in (step, courtyard) order).
+  void append_events(std::span<const Event> events);
+
+  // Flushes, writes the closing attributes (complete, status, steps done), closes, renames to `path`.
+  // status: "complete", or "interrupted" (complete = 0).
+  void finish(bool complete, int32_t steps_done);
+
+  const std::string& path() const { return path_; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::string path_;
+};
+
+// What `courtyard info` prints: a human summary of a result file. Throws IoError if unreadable.
+std::string describe_run_file(const std::string& path);
+
+}  // namespace courtyard
