@@ -1,1 +1,340 @@
-// placeholder
+// courtyard: the command-line program.
+//
+//   courtyard run [SCENARIO] [-o OUT.h5] [--seed S] [--steps N] [--threads N] [--set k=v ...] [--force]
+//   courtyard validate [SCENARIO] [--set k=v ...]
+//   courtyard print [SCENARIO] [--format txtpb|json] [--set k=v ...]
+//   courtyard info RUN.h5
+//
+// Exit codes (sysexits.h): 0 ok, 64 usage, 65 bad scenario, 73 cannot create output, 74 I/O error,
+// 75 interrupted (partial output written and marked incomplete), 70 internal error.
+#include <H5public.h>
+#include <google/protobuf/stubs/common.h>
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/info.h>
+#include <oneapi/tbb/version.h>
+
+#include <atomic>
+#include <boost/program_options.hpp>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/progress.h"
+#include "core/errors.h"
+#include "core/version.h"
+#include "output/run_file.h"
+#include "scenario/scenario.h"
+#include "sim/metrics.h"
+#include "sim/run.h"
+
+namespace po = boost::program_options;
+using namespace courtyard;
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void on_signal(int) { g_stop.store(true); }
+
+const char* kExitCodes =
+    "Exit codes:\n"
+    "  0   success\n"
+    "  64  usage error (unknown option, malformed --set)\n"
+    "  65  invalid scenario (every problem reported as FILE:LINE:COL: field: message)\n"
+    "  73  output cannot be created (exists without --force, folder missing)\n"
+    "  74  I/O error while reading or writing\n"
+    "  75  interrupted by SIGINT/SIGTERM (the steps done are written, file marked incomplete)\n"
+    "  70  internal error\n";
+
+const char* kUsage =
+    "courtyard: agent-based simulation of residential courtyards' self-governance\n"
+    "\n"
+    "Usage: courtyard COMMAND [options]\n"
+    "\n"
+    "Commands:\n"
+    "  run       run a scenario and write its time series to HDF5\n"
+    "  validate  check a scenario and report every problem\n"
+    "  print     print the effective scenario (defaults filled, overrides applied)\n"
+    "  info      describe a result file\n"
+    "\n"
+    "Without SCENARIO, run/validate/print use the embedded default scenario.\n"
+    "`courtyard COMMAND --help` shows a command's options and examples.\n"
+    "`courtyard --version` shows the engine, git commit and library versions.\n";
+
+std::string version_text() {
+  unsigned maj = 0, min = 0, rel = 0;
+  H5get_libversion(&maj, &min, &rel);
+  std::ostringstream out;
+  out << "courtyard " << engine_version() << " (git " << git_commit() << ")\n"
+      << "  oneTBB " << TBB_VERSION_MAJOR << "." << TBB_VERSION_MINOR << " (runtime " << TBB_runtime_version()
+      << ")\n"
+      << "  HDF5 " << maj << "." << min << "." << rel << "\n"
+      << "  protobuf " << google::protobuf::internal::VersionString(GOOGLE_PROTOBUF_VERSION) << "\n";
+  return out.str();
+}
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string join_args(int argc, char** argv) {
+  std::string out;
+  for (int i = 0; i < argc; ++i) {
+    if (i) out += ' ';
+    out += argv[i];
+  }
+  return out;
+}
+
+// Options shared by the commands that read a scenario.
+struct ScenarioArgs {
+  std::string path;  // empty: the embedded default
+  std::vector<std::string> sets;
+  std::string seed, steps;  // as given; turned into overrides
+};
+
+void add_scenario_options(po::options_description& opts, ScenarioArgs& a) {
+  opts.add_options()
+      ("set", po::value(&a.sets)->composing(), "override a field: --set field.path=value (repeatable)")
+      ("seed", po::value(&a.seed), "run seed (same as --set run.seed=S)")
+      ("steps", po::value(&a.steps), "steps (weeks) to run (same as --set run.steps=N)");
+}
+
+LoadedScenario load(const ScenarioArgs& a) {
+  std::vector<std::string> overrides = a.sets;
+  if (!a.seed.empty()) overrides.push_back("run.seed=" + a.seed);
+  if (!a.steps.empty()) overrides.push_back("run.steps=" + a.steps);
+  if (a.path.empty()) return load_scenario_text("<embedded:demo_district>", embedded_default_scenario(), false, overrides);
+  return load_scenario(a.path, overrides);
+}
+
+// Parses a command's options; returns false after printing help.
+bool parse(int argc, char** argv, po::options_description& opts, po::positional_options_description& pos,
+           const std::string& help, po::variables_map& vm) {
+  po::options_description all;
+  all.add(opts);
+  all.add_options()("help,h", "show this help");
+  try {
+    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  if (vm.count("help")) {
+    std::cout << help << "\n" << all << "\n" << kExitCodes;
+    return false;
+  }
+  return true;
+}
+
+int threads_default() {
+  if (const char* s = std::getenv("SLURM_CPUS_PER_TASK")) {
+    const int n = std::atoi(s);
+    if (n > 0) return n;
+  }
+  return oneapi::tbb::info::default_concurrency();
+}
+
+int cmd_run(int argc, char** argv, const std::string& command_line) {
+  ScenarioArgs a;
+  std::string output, progress = "auto";
+  int threads = 0;
+  bool force = false, quiet = false;
+  po::options_description opts("Options");
+  opts.add_options()
+      ("scenario", po::value(&a.path), "scenario file (.txtpb or .json); default: the embedded scenario")
+      ("output,o", po::value(&output), "result file (default: SCENARIO-NAME.h5 in the current folder)")
+      ("threads", po::value(&threads), "worker threads (default: $SLURM_CPUS_PER_TASK, else all cores)")
+      ("force", po::bool_switch(&force), "overwrite an existing result file")
+      ("progress", po::value(&progress), "progress on stderr: auto|bar|log|none")
+      ("quiet,q", po::bool_switch(&quiet), "print only the result file's path");
+  add_scenario_options(opts, a);
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  po::variables_map vm;
+  const std::string help =
+      "Usage: courtyard run [SCENARIO] [-o OUT.h5] [--seed S] [--steps N] [--threads N] [--set k=v ...] [--force]\n"
+      "                     [--progress auto|bar|log|none]\n"
+      "\n"
+      "Runs a scenario and writes its time series, events and parameters to one HDF5 file.\n"
+      "\n"
+      "Examples:\n"
+      "  courtyard run                                   # the embedded default scenario\n"
+      "  courtyard run scenarios/demo_district.txtpb -o out.h5 --seed 7 --threads 2\n"
+      "  courtyard run my.txtpb --set courtyard_kinds[0].count=500 --set behaviour.moving.let_share=0.4\n";
+  if (!parse(argc, argv, opts, pos, help, vm)) return kExitOk;
+  ProgressMode mode;
+  if (!parse_progress_mode(progress, &mode)) throw UsageError("--progress must be auto, bar, log or none");
+  if (vm.count("threads") && threads < 1) throw UsageError("--threads must be at least 1");
+  if (threads == 0) threads = threads_default();
+
+  const LoadedScenario loaded = load(a);
+  const Model model = build_model(loaded);
+  if (output.empty()) output = (model.scenario_name.empty() ? std::string("courtyard-run") : model.scenario_name) + ".h5";
+
+  oneapi::tbb::global_control limit(oneapi::tbb::global_control::max_allowed_parallelism,
+                                    static_cast<size_t>(threads));
+  ProgressReporter reporter(quiet ? ProgressMode::kNone : mode);
+  RunOptions options;
+  options.output_path = output;
+  options.force = force;
+  options.info = RunFileInfo{engine_version(), git_commit(), command_line, utc_now()};
+  options.on_step = [&](const RunProgress& p) { reporter.update(p); };
+  options.stop = &g_stop;
+  const RunResult r = run_model(model, options);
+  reporter.finish();
+
+  if (quiet) {
+    std::cout << r.path << "\n";
+  } else {
+    std::printf("scenario   %s (sha256 %.12s)\n", model.scenario_name.c_str(), model.scenario_sha256.c_str());
+    std::printf("population %d courtyards, %lld households, %d communities\n", model.ncourtyard(),
+                static_cast<long long>(model.nhousehold()), model.ncommunity());
+    std::printf("run        %d of %d weeks from %s, seed %llu, %d threads\n", r.steps_done, model.steps,
+                format_date(model.start_date).c_str(), static_cast<unsigned long long>(model.seed), threads);
+    std::printf("time       %.2f s, %.3g household-steps/s (metrics %.2f s, output %.2f s)\n", r.seconds,
+                r.seconds > 0 ? r.household_steps / r.seconds : 0.0, r.record_seconds, r.write_seconds);
+    std::printf("\n%-20s %14s %14s\n", "subdistrict", "start", "end");
+    for (size_t k = 0; k < r.columns.size(); ++k)
+      std::printf("%-20s %14.4g %14.4g  %s\n", r.columns[k].name.c_str(), r.first_subdistrict[k],
+                  r.last_subdistrict[k], r.columns[k].units.c_str());
+    std::printf("\nevents     %lld\n", static_cast<long long>(r.events));
+    std::printf("output     %s%s\n", r.path.c_str(), r.complete ? "" : "  (INCOMPLETE: interrupted)");
+  }
+  if (!r.complete) {
+    std::fprintf(stderr, "courtyard: interrupted after %d of %d steps; %s is marked incomplete\n", r.steps_done,
+                 model.steps, r.path.c_str());
+    return kExitInterrupted;
+  }
+  return kExitOk;
+}
+
+int cmd_validate(int argc, char** argv) {
+  ScenarioArgs a;
+  po::options_description opts("Options");
+  opts.add_options()("scenario", po::value(&a.path), "scenario file; default: the embedded scenario");
+  add_scenario_options(opts, a);
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  po::variables_map vm;
+  const std::string help =
+      "Usage: courtyard validate [SCENARIO] [--set k=v ...]\n"
+      "\n"
+      "Checks a scenario and reports every problem as FILE:LINE:COL: field.path: message (exit 65).\n"
+      "\n"
+      "Examples:\n"
+      "  courtyard validate scenarios/demo_district.txtpb\n"
+      "  courtyard validate my.txtpb --set run.steps=520\n";
+  if (!parse(argc, argv, opts, pos, help, vm)) return kExitOk;
+  const LoadedScenario loaded = load(a);
+  const Model model = build_model(loaded);
+  std::printf("%s: valid: %d courtyards, %lld households, %d steps\n", loaded.path.c_str(), model.ncourtyard(),
+              static_cast<long long>(model.nhousehold()), model.steps);
+  return kExitOk;
+}
+
+int cmd_print(int argc, char** argv) {
+  ScenarioArgs a;
+  std::string format = "txtpb";
+  po::options_description opts("Options");
+  opts.add_options()
+      ("scenario", po::value(&a.path), "scenario file; default: the embedded scenario")
+      ("format", po::value(&format), "txtpb (protobuf text format) or json");
+  add_scenario_options(opts, a);
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  po::variables_map vm;
+  const std::string help =
+      "Usage: courtyard print [SCENARIO] [--format txtpb|json] [--set k=v ...]\n"
+      "\n"
+      "Prints the effective scenario: every default filled in and every override applied.\n"
+      "\n"
+      "Examples:\n"
+      "  courtyard print                                  # the embedded default scenario\n"
+      "  courtyard print my.txtpb --format json --set run.seed=3\n";
+  if (!parse(argc, argv, opts, pos, help, vm)) return kExitOk;
+  if (format != "txtpb" && format != "json") throw UsageError("--format must be txtpb or json");
+  const LoadedScenario loaded = load(a);
+  std::cout << (format == "json" ? scenario_to_json(loaded.spec) : scenario_to_text(loaded.spec));
+  return kExitOk;
+}
+
+int cmd_info(int argc, char** argv) {
+  std::string path;
+  po::options_description opts("Options");
+  opts.add_options()("file", po::value(&path)->required(), "result file (.h5)");
+  po::positional_options_description pos;
+  pos.add("file", 1);
+  po::variables_map vm;
+  const std::string help =
+      "Usage: courtyard info RUN.h5\n"
+      "\n"
+      "Describes a result file: provenance, status, dimensions, metrics and events.\n"
+      "\n"
+      "Example:\n"
+      "  courtyard info build/demo/demo.h5\n";
+  if (!parse(argc, argv, opts, pos, help, vm)) return kExitOk;
+  std::cout << describe_run_file(path);
+  return kExitOk;
+}
+
+int dispatch(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << kUsage;
+    return kExitUsage;
+  }
+  const std::string command = argv[1];
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::cout << kUsage << "\n" << kExitCodes;
+    return kExitOk;
+  }
+  if (command == "--version" || command == "version") {
+    std::cout << version_text();
+    return kExitOk;
+  }
+  const std::string command_line = join_args(argc, argv);
+  // the command's own arguments, with the command as argv[0]
+  if (command == "run") return cmd_run(argc - 1, argv + 1, command_line);
+  if (command == "validate") return cmd_validate(argc - 1, argv + 1);
+  if (command == "print") return cmd_print(argc - 1, argv + 1);
+  if (command == "info") return cmd_info(argc - 1, argv + 1);
+  throw UsageError("unknown command '" + command + "' (try courtyard --help)");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  try {
+    return dispatch(argc, argv);
+  } catch (const UsageError& e) {
+    std::cerr << "courtyard: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const ScenarioError& e) {
+    std::cerr << e.what() << "\n";
+    return kExitBadScenario;
+  } catch (const OutputCreateError& e) {
+    std::cerr << "courtyard: cannot create output: " << e.what() << "\n";
+    return kExitCantCreate;
+  } catch (const IoError& e) {
+    std::cerr << "courtyard: I/O error: " << e.what() << "\n";
+    return kExitIo;
+  } catch (const std::exception& e) {
+    std::cerr << "courtyard: internal error: " << e.what() << "\n";
+    return 70;
+  }
+}

@@ -68,6 +68,9 @@ class Stream {
     return r * std::cos(theta);
   }
   double normal(double mean, double sd) { return mean + sd * normal(); }
+  // Cheap noise with mean 0 and sd 1 (a scaled sum of four uniforms: bell-shaped, bounded by +-3.46),
+  // for the many small perception errors where the exact shape of the tails does not matter.
+  double noise() { return (uniform() + uniform() + uniform() + uniform() - 2.0) * 1.7320508075688772; }
 
   // Poisson by inversion for small means, normal approximation (rounded, >= 0) above 30.
   uint32_t poisson(double mean) {

@@ -1,1 +1,62 @@
-// placeholder
+// Broken windows: small norm violations spread with visible disorder (Keizer, Lindenberg & Steg 2008).
+//
+// A household's weekly probability of a violation is its base rate times a risk ratio that grows with
+// the disorder cue, damped by ties and norm adherence (informal social control). Cheap violations
+// (littering, occupying common space) respond strongly to the cue, costly ones (damaging facilities)
+// weakly (Keuschnigg & Wolbring 2015). Cheap violations add disorder; costly ones damage a facility.
+// Residents, funded cleaning and cleaning campaigns remove disorder.
+#include <algorithm>
+
+#include "core/rng.h"
+#include "life/life.h"
+
+namespace courtyard {
+
+double violation_probability(double base_prob, double disorder_risk_ratio, double cue, double ties,
+                             double norms, double social_control) {
+  const double risk = 1.0 + (disorder_risk_ratio - 1.0) * cue;
+  // social control: 1 for a stranger with no norms, 1 - social_control for a rooted, norm-keeping one;
+  // normalised so that an average household (ties and norms 0.5) keeps the base rate
+  const double control = (1.0 - social_control * 0.5 * (ties + norms)) / (1.0 - 0.5 * social_control);
+  return clamp01(base_prob * risk * control);
+}
+
+void broken_windows(const Week& w, State& s, int32_t c) {
+  const auto& p = w.model.params.broken_windows;
+  const int64_t h0 = first_household(w.model, c), h1 = end_household(w.model, c);
+  const double cue = disorder_cue(s, c);
+  Stream r(w.model.seed, Purpose::kViolations, static_cast<uint32_t>(c), 0, static_cast<uint32_t>(w.step));
+
+  int32_t cheap = 0, costly = 0, residents = 0;
+  for (int64_t h = h0; h < h1; ++h) {
+    if (!occupied(s, h)) continue;
+    ++residents;
+    const double u = r.uniform();
+    const double p_cheap =
+        violation_probability(p.cheap_base_prob, p.cheap_disorder_risk_ratio, cue, s.ties[h], s.norms[h], p.social_control);
+    const double p_costly = violation_probability(p.costly_base_prob, p.costly_disorder_risk_ratio, cue, s.ties[h],
+                                                  s.norms[h], p.social_control);
+    // one uniform decides both: [0, p_cheap) cheap, [p_cheap, p_cheap + p_costly) costly
+    if (u < p_cheap) ++cheap;
+    else if (u < p_cheap + p_costly) ++costly;
+  }
+  s.violations[c] += cheap + costly;
+
+  // disorder: violations add to it (less room to add when already disordered), cleaning removes it
+  double d = s.disorder[c];
+  if (residents > 0) d += p.disorder_per_violation * cheap / residents * (1.0 - d);
+  double cleanup = p.natural_cleanup;
+  if (s.cleaning_paid[c]) cleanup += p.funded_cleanup;
+  cleanup = std::min(1.0, cleanup + s.cleaning_share[c]);
+  d -= cleanup * d;
+  s.disorder[c] = clamp01(d);
+
+  // costly violations damage a random facility
+  for (int32_t k = 0; k < costly; ++k) {
+    const uint32_t f = r.below(kFacilityCount);
+    float& cond = s.condition[c * kFacilityCount + f];
+    cond = clamp01f(cond - 0.02f);
+  }
+}
+
+}  // namespace courtyard

@@ -1,1 +1,105 @@
-// placeholder
+// Initial state of a courtyard: facilities, fund, and one household per flat.
+#include <cmath>
+
+#include "core/rng.h"
+#include "life/life.h"
+
+namespace courtyard {
+
+namespace {
+
+CoopType draw_coop_type(const Params& p, double u) {
+  const auto& c = p.cooperation;
+  if (u < c.conditional_share) return CoopType::kConditional;
+  if (u < c.conditional_share + c.free_rider_share) return CoopType::kFreeRider;
+  if (u < c.conditional_share + c.free_rider_share + c.hump_share) return CoopType::kHump;
+  return CoopType::kOther;
+}
+
+}  // namespace
+
+void settle_newcomer(const Model& m, State& s, int32_t c, int64_t h, Tenure tenure, double ability,
+                     uint32_t draw_a, uint32_t draw_b) {
+  const Params& p = m.params;
+  Stream r(m.seed, Purpose::kMoveIn, static_cast<uint32_t>(c), draw_a, draw_b);
+  const double cue = disorder_cue(s, c);
+  s.tenure[h] = tenure;
+  s.coop[h] = draw_coop_type(p, r.uniform());
+  s.flags[h] = 0;
+  s.demands[h] = 0;
+  s.ability[h] = static_cast<float>(ability >= 0 ? ability : clamp01(r.normal(0.5 - 0.2 * cue, 0.18)));
+  s.years[h] = 0.f;
+  s.engagement[h] = static_cast<float>(clamp01(r.normal(0.25, 0.1)));
+  s.trust[h] = static_cast<float>(clamp01(r.normal(0.45, 0.1)));
+  s.satisfaction[h] = static_cast<float>(clamp01(r.normal(environment_quality(s, c), 0.1)));
+  s.ties[h] = static_cast<float>(p.ties.newcomer_ties);
+  s.norms[h] = static_cast<float>(clamp01(r.normal(0.6 - 0.15 * cue, 0.15)));
+  // a newcomer guesses payment from what it hears on arrival
+  s.belief[h] = static_cast<float>(clamp01(r.normal(s.collection_rate[c], 0.15)));
+  s.mover_ability[h] = -1.f;
+}
+
+void init_courtyard(const Model& m, State& s, int32_t c) {
+  const Params& p = m.params;
+  const CourtyardSpec& spec = m.courtyards[c];
+
+  // courtyard
+  Stream rc(m.seed, Purpose::kInitHouseholds, static_cast<uint32_t>(c), 0xFFFFFFFFu, 0);
+  for (int f = 0; f < kFacilityCount; ++f)
+    s.condition[c * kFacilityCount + f] = clamp01f(static_cast<float>(rc.normal(spec.initial_condition, 0.05)));
+  s.disorder[c] = spec.initial_disorder;
+  s.fund[c] = spec.initial_fund;
+  s.fee[c] = spec.fee_per_month;
+  s.management[c] = spec.management;
+  s.collection_rate[c] = static_cast<float>(spec.initial_collection);
+  s.perceived_value[c] = spec.initial_trust;
+  s.spent_month[c] = 0;
+  s.paid_month[c] = 0;
+  s.cleaning_share[c] = 0.f;
+  s.open_demands[c] = 0;
+  s.urgent_demands[c] = 0;
+  s.cleaning_paid[c] = spec.management != Management::kNone;
+  s.violations[c] = s.move_outs[c] = s.move_ins[c] = s.leavers[c] = 0;
+
+  // households: flats dealt to stairwells in blocks, floors bottom-up within a stairwell
+  const int64_t h0 = first_household(m, c), n = spec.households;
+  const double building_age = std::max(0.0, m.start_date.year - spec.build_year + 0.0);
+  const double env = environment_quality(s, c);
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t h = h0 + i;
+    Stream r(m.seed, Purpose::kInitHouseholds, static_cast<uint32_t>(c), static_cast<uint32_t>(i), 0);
+    const int64_t per_stairwell = (n + spec.stairwells - 1) / spec.stairwells;
+    const int64_t in_stairwell = i % per_stairwell;
+    s.stairwell[h] = static_cast<uint8_t>(std::min<int64_t>(i / per_stairwell, 255));
+    const int64_t per_floor = std::max<int64_t>(1, (per_stairwell + spec.floors - 1) / spec.floors);
+    s.floor[h] = static_cast<uint8_t>(std::min<int64_t>(1 + in_stairwell / per_floor, spec.floors));
+
+    const double u = r.uniform();
+    const Tenure tenure = u < spec.owner_share                      ? Tenure::kOwner
+                          : u < spec.owner_share + spec.renter_share ? Tenure::kRenter
+                                                                     : Tenure::kVacant;
+    s.tenure[h] = tenure;
+    s.coop[h] = draw_coop_type(p, r.uniform());
+    const bool renter = tenure == Tenure::kRenter;
+    uint8_t flags = 0;
+    if (tenure != Tenure::kVacant && r.bernoulli(spec.party_member_share)) flags |= kParty;
+    if (tenure != Tenure::kVacant && r.bernoulli(spec.initial_collection)) flags |= kPaid;
+    s.flags[h] = flags;
+    s.demands[h] = 0;
+    s.ability[h] = static_cast<float>(clamp01(r.normal(renter ? 0.45 : 0.55, 0.18)));
+    // owners of a work-unit dormitory have often lived there since it was built
+    const double years = renter ? -2.0 * std::log(r.uniform_pos()) : r.uniform(0, std::max(1.0, building_age));
+    s.years[h] = static_cast<float>(years);
+    const double tie_level = 1.0 - std::exp(-p.ties.growth_per_year * years);
+    s.ties[h] = static_cast<float>(clamp01(p.ties.newcomer_ties + (1 - p.ties.newcomer_ties) * tie_level *
+                                           r.uniform(0.6, 1.0)));
+    s.engagement[h] = static_cast<float>(clamp01(r.normal((flags & kParty) ? 0.6 : 0.35, 0.12)));
+    s.trust[h] = static_cast<float>(clamp01(r.normal(spec.initial_trust, 0.1)));
+    s.satisfaction[h] = static_cast<float>(clamp01(r.normal(env, 0.1)));
+    s.norms[h] = static_cast<float>(clamp01(r.normal(0.65, 0.15)));
+    s.belief[h] = static_cast<float>(clamp01(r.normal(spec.initial_collection, 0.1)));
+    s.mover_ability[h] = -1.f;
+  }
+}
+
+}  // namespace courtyard

@@ -1,1 +1,86 @@
-// placeholder
+// Moving out and in. Households leave with a probability that rises with dissatisfaction, and with
+// means when dissatisfied (those who can leave first); renters move several times more often than
+// owners. A leaving owner lets the flat, sells it or leaves it empty; a vacant flat on the market finds
+// a newcomer at a rate that falls with disorder. Moves between courtyards of one community are made in
+// the simulation's cross-courtyard phase (sim/simulation.cpp) from the `mover_ability` marks left here.
+#include <cmath>
+
+#include "core/rng.h"
+#include "life/life.h"
+
+namespace courtyard {
+
+namespace {
+double weekly_from_yearly(double p_year) { return 1.0 - std::pow(1.0 - p_year, 1.0 / 52.0); }
+constexpr double kEmptyToMarketPerWeek = 0.005;  // an empty flat put up for rent (assumption)
+}  // namespace
+
+void move_out(const Week& w, State& s, int32_t c) {
+  const auto& p = w.model.params.moving;
+  const int64_t h0 = first_household(w.model, c), h1 = end_household(w.model, c);
+  const double lo_owner = logit(weekly_from_yearly(p.owner_base_per_year));
+  const double lo_renter = logit(weekly_from_yearly(p.renter_base_per_year));
+  const double log_diss = std::log(p.dissatisfaction_odds);
+  const double cue = disorder_cue(s, c);
+  // shares of what a leaving owner does with the flat; selling gets harder with disorder
+  const double sell = p.sell_share * (1.0 - 0.5 * cue);
+  const double let = p.let_share;
+  const double keep_empty = std::max(0.0, 1.0 - p.let_share - p.sell_share);
+  const double total = let + sell + keep_empty;
+
+  Stream r(w.model.seed, Purpose::kMoveOut, static_cast<uint32_t>(c), 0, static_cast<uint32_t>(w.step));
+  int32_t leavers = 0;
+  for (int64_t h = h0; h < h1; ++h) {
+    const double u_leave = r.uniform();
+    s.mover_ability[h] = -1.f;
+    if (!occupied(s, h)) continue;
+    const bool renter = s.tenure[h] == Tenure::kRenter;
+    const double dissatisfaction = 1.0 - s.satisfaction[h];
+    const double lo = (renter ? lo_renter : lo_owner) + log_diss * dissatisfaction +
+                      p.means_weight * (s.ability[h] - 0.5) * dissatisfaction;
+    if (u_leave >= logistic(lo)) continue;
+
+    // this household leaves; some stay in the community and look for a flat in another courtyard
+    const double u_where = r.uniform(), u_flat = r.uniform();
+    if (u_where < p.within_community_share) s.mover_ability[h] = s.ability[h];
+    ++leavers;
+    uint8_t market = kForRent;
+    if (!renter) {
+      const double x = u_flat * total;
+      market = x < let ? kForRent : (x < let + sell ? kForSale : 0);
+    }
+    s.tenure[h] = Tenure::kVacant;
+    s.flags[h] = market;
+    s.demands[h] = 0;
+  }
+  s.leavers[c] = leavers;
+  s.move_outs[c] += leavers;
+}
+
+void move_in(const Week& w, State& s, int32_t c) {
+  const auto& p = w.model.params.moving;
+  const int64_t h0 = first_household(w.model, c), h1 = end_household(w.model, c);
+  const double env = environment_quality(s, c);
+  const double cue = disorder_cue(s, c);
+  const double fill = clamp01(p.vacancy_fill_per_week * (0.5 + env));
+  Stream r(w.model.seed, Purpose::kMoveIn, static_cast<uint32_t>(c), 0, static_cast<uint32_t>(w.step));
+  int32_t arrivals = 0;
+  for (int64_t h = h0; h < h1; ++h) {
+    const double u_fill = r.uniform(), u_buyer = r.uniform();
+    if (occupied(s, h)) continue;
+    const uint8_t market = s.flags[h] & (kForRent | kForSale);
+    if (market == 0) {
+      if (u_fill < kEmptyToMarketPerWeek) s.flags[h] = kForRent;
+      continue;
+    }
+    if (u_fill >= fill) continue;
+    // a flat sold cheaply in a disordered courtyard often goes to an investor who lets it
+    Tenure tenure = Tenure::kRenter;
+    if (market == kForSale && u_buyer >= 0.5 * cue) tenure = Tenure::kOwner;
+    settle_newcomer(w.model, s, c, h, tenure, -1.0, static_cast<uint32_t>(h - h0), static_cast<uint32_t>(w.step));
+    ++arrivals;
+  }
+  s.move_ins[c] += arrivals;
+}
+
+}  // namespace courtyard

@@ -1,1 +1,30 @@
-// placeholder
+// Ties grow with time in residence and are lost with turnover; engagement follows ties and trust;
+// norm adherence drifts towards the order residents see around them (disorder erodes norms, and the
+// erosion outlasts its cause: Dur & Vollaard 2015).
+#include "core/rng.h"
+#include "life/life.h"
+
+namespace courtyard {
+
+void ties_and_norms(const Week& w, State& s, int32_t c) {
+  const auto& p = w.model.params.ties;
+  const int64_t h0 = first_household(w.model, c), h1 = end_household(w.model, c);
+  const int64_t flats = h1 - h0;
+  const float growth = static_cast<float>(p.growth_per_year / 52.0);
+  // each neighbour who left takes a share of everyone's acquaintance with them
+  const float kept = static_cast<float>(1.0 - 0.5 * s.leavers[c] / static_cast<double>(flats > 0 ? flats : 1));
+  const float order = static_cast<float>(1.0 - disorder_cue(s, c));
+  constexpr float kWeek = 1.0f / 52.0f;
+  for (int64_t h = h0; h < h1; ++h) {
+    if (!occupied(s, h)) continue;
+    s.years[h] += kWeek;
+    float t = s.ties[h] * kept;
+    t += growth * (1.f - t);
+    s.ties[h] = t;
+    s.engagement[h] += 0.01f * (0.5f * t + 0.5f * s.trust[h] - s.engagement[h]);
+    s.norms[h] += 0.005f * (order - s.norms[h]);
+  }
+  s.leavers[c] = 0;
+}
+
+}  // namespace courtyard

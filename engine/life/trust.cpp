@@ -1,1 +1,39 @@
-// placeholder
+// Satisfaction follows the environment, services and the fairness of fees; trust follows what a
+// household can see of money paid versus improvements made: noisy and slow without posted accounts.
+#include "core/rng.h"
+#include "life/life.h"
+
+namespace courtyard {
+
+namespace {
+// Service level residents get from each management mode (assumption, docs/ODD.md).
+double service_level(Management m) {
+  switch (m) {
+    case Management::kNone: return 0.2;
+    case Management::kSelf: return 0.6;
+    case Management::kCompany: return 0.7;
+  }
+  return 0.2;
+}
+}  // namespace
+
+void satisfaction_and_trust(const Week& w, State& s, int32_t c) {
+  const auto& p = w.model.params.trust;
+  const int64_t h0 = first_household(w.model, c), h1 = end_household(w.model, c);
+  const double env = environment_quality(s, c);
+  const double service = service_level(s.management[c]);
+  const double fairness = s.collection_rate[c];  // do the others pay their share?
+  const double value_seen = s.perceived_value[c];
+  Stream r(w.model.seed, Purpose::kPerception, static_cast<uint32_t>(c), 0, static_cast<uint32_t>(w.step));
+  for (int64_t h = h0; h < h1; ++h) {
+    if (!occupied(s, h)) continue;
+    const double burden = (s.demands[h] < 3 ? s.demands[h] : 3) / 3.0;
+    const double target = 0.55 * env + 0.25 * service + 0.2 * fairness - 0.15 * burden;
+    s.satisfaction[h] += static_cast<float>(p.satisfaction_rate * (clamp01(target) - s.satisfaction[h]));
+    // what this household makes of the money: accounts and the state of the courtyard, seen noisily
+    const double signal = clamp01(0.6 * value_seen + 0.4 * env + p.opacity_noise * r.noise());
+    s.trust[h] += static_cast<float>(p.rate * (signal - s.trust[h]));
+  }
+}
+
+}  // namespace courtyard

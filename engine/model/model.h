@@ -55,13 +55,13 @@ struct Params {
     double repair_cost_per_household;
   } decay;
   struct {
-    double cheap_base_prob, cheap_disorder_odds, costly_base_prob, costly_disorder_odds;
+    double cheap_base_prob, cheap_disorder_risk_ratio, costly_base_prob, costly_disorder_risk_ratio;
     double disorder_per_violation, natural_cleanup, funded_cleanup, cleaning_cost_per_household_month;
     double social_control;
   } broken_windows;
   struct {
     double intercept, belief_weight, trust_weight, satisfaction_weight, ability_weight;
-    double renter_penalty, unmanaged_factor;
+    double renter_penalty, collection_effort, free_rider_log_odds;
   } fee_payment;
   struct {
     double rate, opacity_noise, satisfaction_rate;

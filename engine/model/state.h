@@ -12,14 +12,14 @@
 
 namespace courtyard {
 
-// Household hot state: 6 bytes + 8 floats = 38 bytes per household.
+// Household hot state: 6 bytes + 9 floats = 42 bytes per household.
 //   X(type, name, unit/meaning)
 #define COURTYARD_HOUSEHOLD_FIELDS(X)                                                          \
   X(Tenure, tenure, "owner-occupier, renter, or vacant flat")                                  \
   X(CoopType, coop, "cooperation type")                                                        \
   X(uint8_t, stairwell, "stairwell (unit) index, from 0")                                      \
   X(uint8_t, floor, "floor, from 1")                                                           \
-  X(uint8_t, flags, "bit flags: kParty, kPaid")                                                \
+  X(uint8_t, flags, "bit flags (HouseholdFlag)")                                                \
   X(uint8_t, demands, "open demands this household has raised")                                \
   X(float, ability, "ability to pay, [0,1]")                                                   \
   X(float, years, "years in residence")                                                        \
@@ -28,9 +28,12 @@ namespace courtyard {
   X(float, satisfaction, "satisfaction with the courtyard, [0,1]")                             \
   X(float, ties, "neighbour ties, [0,1]")                                                      \
   X(float, norms, "norm adherence, [0,1]")                                                     \
-  X(float, belief, "believed share of neighbours who pay the fee, [0,1]")
+  X(float, belief, "believed share of neighbours who pay the fee, [0,1]")                      \
+  X(float, mover_ability, "scratch: ability of the household that left this slot this step to move "\
+                          "within its community; negative when none")
 
-enum HouseholdFlag : uint8_t { kParty = 1, kPaid = 2 };
+// kForRent / kForSale: a vacant flat on the market; a vacant flat with neither is kept empty.
+enum HouseholdFlag : uint8_t { kParty = 1, kPaid = 2, kForRent = 4, kForSale = 8 };
 
 // Courtyard state, one entry per courtyard (condition: kFacilityCount entries per courtyard).
 #define COURTYARD_COURTYARD_FIELDS(X)                                                          \
@@ -43,7 +46,9 @@ enum HouseholdFlag : uint8_t { kParty = 1, kPaid = 2 };
   X(float, collection_rate, "share of occupied flats that paid at the last collection")        \
   X(float, cleaning_share, "weekly share of disorder removed by an active cleaning campaign")  \
   X(Management, management, "management mode")                                                 \
-  X(int32_t, open_demands, "demands raised and not yet addressed")                             \
+  X(uint8_t, cleaning_paid, "1 when this month's cleaning was paid from the fund")              \
+  X(int32_t, open_demands, "demands raised and not yet addressed (households' and urgent)")    \
+  X(int32_t, urgent_demands, "urgent demands from facility failures not yet addressed")         \
   X(int32_t, violations, "violations since the last record")                                   \
   X(int32_t, move_outs, "households that moved out since the last record")                     \
   X(int32_t, move_ins, "households that moved in since the last record")                       \

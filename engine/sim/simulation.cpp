@@ -1,1 +1,174 @@
-// placeholder
+#include "sim/simulation.h"
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "core/rng.h"
+
+namespace courtyard {
+
+const char* phase_name(Phase p) {
+  switch (p) {
+    case Phase::kInterventions: return "interventions";
+    case Phase::kWear: return "wear";
+    case Phase::kMaintenance: return "maintenance";
+    case Phase::kBrokenWindows: return "broken_windows";
+    case Phase::kSatisfactionTrust: return "satisfaction_trust";
+    case Phase::kFeePayment: return "fee_payment";
+    case Phase::kDemands: return "demands";
+    case Phase::kMoveOut: return "move_out";
+    case Phase::kRelocate: return "relocate";
+    case Phase::kMoveIn: return "move_in";
+    case Phase::kTies: return "ties";
+    case Phase::kEvents: return "events";
+    case Phase::kCount: break;
+  }
+  return "unknown";
+}
+
+Simulation::Simulation(const Model& model) : model_(model) {
+  const int32_t nc = model.ncourtyard();
+  state_.allocate(model.nhousehold(), nc);
+
+  // events: failures and repairs (one each per facility), start/defer/end per intervention, governance
+  event_capacity_ = 2 * kFacilityCount + 3 * static_cast<int32_t>(model.interventions.size()) + 8;
+  event_slots_.resize(static_cast<size_t>(nc) * event_capacity_);
+  event_count_.assign(nc, 0);
+  step_events_.reserve(event_slots_.size());
+
+  target_offset_.push_back(0);
+  for (const auto& iv : model.interventions)
+    target_offset_.push_back(target_offset_.back() + static_cast<int64_t>(iv.courtyards.size()));
+  target_status_.assign(static_cast<size_t>(target_offset_.back()), Status::kWaiting);
+  budget_left_ = model.subdistrict_budget;
+
+  attraction_.assign(nc, 0);
+  cumulative_.assign(model.community_courtyards.size(), 0);
+  vacancy_cursor_.assign(nc, 0);
+
+  tbb::parallel_for(tbb::blocked_range<int32_t>(0, nc, 16), [&](const tbb::blocked_range<int32_t>& r) {
+    for (int32_t c = r.begin(); c < r.end(); ++c) init_courtyard(model_, state_, c);
+  });
+}
+
+Week Simulation::week() {
+  const Date d = model_.date_of_step(state_.step);
+  const double year = d.year + (d.month - 1) / 12.0;
+  return Week{model_, state_.step, year, is_first_week_of_month(d), event_slots()};
+}
+
+template <class Fn>
+void Simulation::each_courtyard(Phase phase, Fn&& fn) {
+  const auto t0 = std::chrono::steady_clock::now();
+  tbb::parallel_for(tbb::blocked_range<int32_t>(0, model_.ncourtyard(), 16),
+                    [&](const tbb::blocked_range<int32_t>& r) {
+                      for (int32_t c = r.begin(); c < r.end(); ++c) fn(c);
+                    });
+  phase_seconds_[static_cast<int>(phase)] +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+template <class Fn>
+void Simulation::serial(Phase phase, Fn&& fn) {
+  const auto t0 = std::chrono::steady_clock::now();
+  fn();
+  phase_seconds_[static_cast<int>(phase)] +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// The courtyard's week.
+void Simulation::step() {
+  const Week w = week();
+  State& s = state_;
+  std::fill(event_count_.begin(), event_count_.end(), 0);
+
+  serial(Phase::kInterventions, [&] { apply_interventions(); });
+  each_courtyard(Phase::kWear, [&](int32_t c) { wear_and_failures(w, s, c); });
+  each_courtyard(Phase::kMaintenance, [&](int32_t c) { maintenance(w, s, c); });
+  each_courtyard(Phase::kBrokenWindows, [&](int32_t c) { broken_windows(w, s, c); });
+  each_courtyard(Phase::kSatisfactionTrust, [&](int32_t c) { satisfaction_and_trust(w, s, c); });
+  if (w.first_week_of_month) each_courtyard(Phase::kFeePayment, [&](int32_t c) { fee_payment(w, s, c); });
+  each_courtyard(Phase::kDemands, [&](int32_t c) { demands(w, s, c); });
+  each_courtyard(Phase::kMoveOut, [&](int32_t c) { move_out(w, s, c); });
+  serial(Phase::kRelocate, [&] { relocate_within_communities(); });
+  each_courtyard(Phase::kMoveIn, [&](int32_t c) { move_in(w, s, c); });
+  each_courtyard(Phase::kTies, [&](int32_t c) { ties_and_norms(w, s, c); });
+  serial(Phase::kEvents, [&] { gather_events(); });
+
+  ++s.step;
+}
+
+void Simulation::reset_interval_counters() {
+  std::fill(state_.violations.begin(), state_.violations.end(), 0);
+  std::fill(state_.move_outs.begin(), state_.move_outs.end(), 0);
+  std::fill(state_.move_ins.begin(), state_.move_ins.end(), 0);
+}
+
+void Simulation::gather_events() {
+  step_events_.clear();  // keeps its capacity: no allocation
+  for (int32_t c = 0; c < model_.ncourtyard(); ++c) {
+    const Event* first = event_slots_.data() + static_cast<int64_t>(c) * event_capacity_;
+    step_events_.insert(step_events_.end(), first, first + event_count_[c]);
+  }
+}
+
+// Movers (marked by move_out with their ability) look for a vacant flat on the market in another
+// courtyard of their community, chosen with probability proportional to vacancies x attractiveness.
+// Computed from the state at the start of the phase; applied in ascending courtyard and slot order.
+void Simulation::relocate_within_communities() {
+  const Model& m = model_;
+  State& s = state_;
+  // attractiveness of each courtyard's vacancies (parallel: each courtyard writes its own entry)
+  tbb::parallel_for(tbb::blocked_range<int32_t>(0, m.ncourtyard(), 16), [&](const tbb::blocked_range<int32_t>& r) {
+    for (int32_t c = r.begin(); c < r.end(); ++c) {
+      int64_t vacancies = 0;
+      for (int64_t h = first_household(m, c); h < end_household(m, c); ++h)
+        vacancies += !occupied(s, h) && (s.flags[h] & (kForRent | kForSale));
+      attraction_[c] = static_cast<double>(vacancies) * (0.1 + environment_quality(s, c));
+      vacancy_cursor_[c] = first_household(m, c);
+    }
+  });
+  for (int32_t k = 0; k < m.ncommunity(); ++k) {
+    const int64_t first = m.community_offset[k];
+    const int32_t* members = m.community_courtyards.data() + first;
+    const int32_t n = m.community_offset[k + 1] - m.community_offset[k];
+    if (n < 2) continue;
+    // cumulative attraction over the community's courtyards, in id order
+    double total = 0;
+    for (int32_t i = 0; i < n; ++i) cumulative_[first + i] = (total += attraction_[members[i]]);
+    if (total <= 0) continue;
+    const double* cum = cumulative_.data() + first;
+    for (int32_t i = 0; i < n; ++i) {
+      const int32_t c = members[i];
+      if (s.leavers[c] == 0) continue;
+      for (int64_t h = first_household(m, c); h < end_household(m, c); ++h) {
+        if (s.mover_ability[h] < 0) continue;
+        const float ability = s.mover_ability[h];
+        s.mover_ability[h] = -1.f;
+        Stream r(m.seed, Purpose::kRelocate, static_cast<uint32_t>(c), static_cast<uint32_t>(h - first_household(m, c)),
+                 static_cast<uint32_t>(state_.step));
+        // pick a destination courtyard
+        const double x = r.uniform() * total;
+        const int32_t j = static_cast<int32_t>(std::upper_bound(cum, cum + n, x) - cum);
+        const int32_t dest = members[std::min(j, n - 1)];
+        if (dest == c) continue;  // the best flat on offer was back home: leaves the community instead
+        // the next vacant flat on the market there
+        int64_t& cursor = vacancy_cursor_[dest];
+        while (cursor < end_household(m, dest) &&
+               (occupied(s, cursor) || !(s.flags[cursor] & (kForRent | kForSale))))
+          ++cursor;
+        if (cursor == end_household(m, dest)) continue;  // filled up this week: leaves the community
+        settle_newcomer(m, s, dest, cursor, Tenure::kRenter, ability,
+                        static_cast<uint32_t>(cursor - first_household(m, dest)) | 0x80000000u,
+                        static_cast<uint32_t>(state_.step));
+        s.move_ins[dest] += 1;
+        ++cursor;
+      }
+    }
+  }
+}
+
+}  // namespace courtyard

@@ -1,0 +1,77 @@
+// The courtyard's own life, without governance: one function per process of the weekly schedule.
+//
+// Every function here acts on ONE courtyard c and writes only that courtyard's slice of the state
+// (its households, its facilities, its counters, its event slots), so the simulation can run them
+// under tbb::parallel_for over courtyards. Randomness comes from per-courtyard streams keyed by
+// (purpose, courtyard, step); households draw in slot order, so results never depend on threads.
+// The equations are in docs/ODD.md, section "Submodels".
+#pragma once
+
+#include <cstdint>
+
+#include "model/events.h"
+#include "model/model.h"
+#include "model/state.h"
+
+namespace courtyard {
+
+// Per-courtyard event slots: fixed capacity per step, sized at load so they never overflow.
+struct EventSlots {
+  Event* slots = nullptr;    // (ncourtyard x capacity)
+  int32_t* count = nullptr;  // (ncourtyard)
+  int32_t capacity = 0;
+  void push(int32_t c, const Event& e) const {
+    const int32_t n = count[c]++;
+    slots[static_cast<int64_t>(c) * capacity + n] = e;
+  }
+};
+
+// What a process needs besides the state: the frozen model, the step and the event slots.
+struct Week {
+  const Model& model;
+  int32_t step;      // the step being simulated (0-based)
+  double year;       // calendar year of the week, fractional
+  bool first_week_of_month;
+  EventSlots events;
+};
+
+// Household slots of courtyard c.
+inline int64_t first_household(const Model& m, int32_t c) { return m.household_offset[c]; }
+inline int64_t end_household(const Model& m, int32_t c) { return m.household_offset[c + 1]; }
+inline bool occupied(const State& s, int64_t h) { return s.tenure[h] != Tenure::kVacant; }
+
+// Quantities derived from a courtyard's state, shared by several processes.
+double condition_index(const State& s, int32_t c);    // repair-cost-weighted mean condition
+double visible_condition(const State& s, int32_t c);  // visibility-weighted mean condition
+double environment_quality(const State& s, int32_t c);  // what residents see: condition and order
+double disorder_cue(const State& s, int32_t c);        // the broken-windows cue, [0,1]
+
+// initial state (life/init.cpp)
+void init_courtyard(const Model& m, State& s, int32_t c);
+// 1. wear, sudden failures, repairs from the fund (life/wear.cpp)
+void wear_and_failures(const Week& w, State& s, int32_t c);
+void maintenance(const Week& w, State& s, int32_t c);
+// 2. broken windows: violations, cleaning (life/broken_windows.cpp)
+void broken_windows(const Week& w, State& s, int32_t c);
+// Weekly probability of a violation for one household, given the disorder cue (also used by the lab).
+double violation_probability(double base_prob, double disorder_risk_ratio, double cue, double ties,
+                             double norms, double social_control);
+// 3. satisfaction and trust (life/trust.cpp)
+void satisfaction_and_trust(const Week& w, State& s, int32_t c);
+// 4. monthly fee payment (life/fees.cpp)
+void fee_payment(const Week& w, State& s, int32_t c);
+// Probability that a household pays (also used by the lab's public-goods game).
+double payment_probability(const Params& p, CoopType type, double belief, double trust,
+                           double satisfaction, double ability, bool renter, bool managed);
+// 5. demands (life/demands.cpp)
+void demands(const Week& w, State& s, int32_t c);
+// 6. moving (life/moving.cpp): leaving within the courtyard, then newcomers into vacancies.
+void move_out(const Week& w, State& s, int32_t c);
+void move_in(const Week& w, State& s, int32_t c);
+// A newcomer household takes slot h (tenure owner or renter).
+void settle_newcomer(const Model& m, State& s, int32_t c, int64_t h, Tenure tenure, double ability,
+                     uint32_t draw_a, uint32_t draw_b);
+// 7. ties and engagement (life/ties.cpp)
+void ties_and_norms(const Week& w, State& s, int32_t c);
+
+}  // namespace courtyard

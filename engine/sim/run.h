@@ -1,0 +1,49 @@
+// A whole run: the model stepped to the end, metrics recorded every k steps, events and time series
+// written to the HDF5 result file. Interruptible between steps.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "model/model.h"
+#include "output/run_file.h"
+#include "sim/simulation.h"
+
+namespace courtyard {
+
+struct RunProgress {
+  int32_t step = 0;   // steps done
+  int32_t steps = 0;  // steps planned
+  double seconds = 0;
+  double household_steps_per_second = 0;
+};
+
+struct RunOptions {
+  std::string output_path;  // empty: no file (metrics are still computed)
+  bool force = false;
+  RunFileInfo info;
+  std::function<void(const RunProgress&)> on_step;  // called after every step
+  const std::atomic<bool>* stop = nullptr;          // set (by a signal handler) to stop after a step
+};
+
+struct RunResult {
+  int32_t steps_done = 0;
+  bool complete = false;
+  double seconds = 0;  // stepping, recording and writing
+  int64_t household_steps = 0;
+  std::array<double, static_cast<int>(Phase::kCount)> phase_seconds{};
+  double record_seconds = 0;  // computing metrics
+  double write_seconds = 0;   // HDF5 output
+  std::vector<MetricColumn> columns;
+  std::vector<double> first_subdistrict, last_subdistrict;  // (ncolumn) at step 0 and at the end
+  int64_t events = 0;
+  double budget_left = 0;
+  std::string path;
+};
+
+RunResult run_model(const Model& model, const RunOptions& options);
+
+}  // namespace courtyard
