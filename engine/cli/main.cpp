@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/common.h"
 #include "cli/progress.h"
 #include "core/errors.h"
 #include "core/version.h"
@@ -41,16 +42,6 @@ namespace {
 std::atomic<bool> g_stop{false};
 extern "C" void on_signal(int) { g_stop.store(true); }
 
-const char* kExitCodes =
-    "Exit codes:\n"
-    "  0   success\n"
-    "  64  usage error (unknown option, malformed --set)\n"
-    "  65  invalid scenario (every problem reported as FILE:LINE:COL: field: message)\n"
-    "  73  output cannot be created (exists without --force, folder missing)\n"
-    "  74  I/O error while reading or writing\n"
-    "  75  interrupted by SIGINT/SIGTERM (the steps done are written, file marked incomplete)\n"
-    "  70  internal error\n";
-
 const char* kUsage =
     "courtyard: agent-based simulation of residential courtyards' self-governance\n"
     "\n"
@@ -61,6 +52,7 @@ const char* kUsage =
     "  validate  check a scenario and report every problem\n"
     "  print     print the effective scenario (defaults filled, overrides applied)\n"
     "  info      describe a result file\n"
+    "  lab       run the households' decision rules in classic experiments (pgg, litter)\n"
     "\n"
     "Without SCENARIO, run/validate/print use the embedded default scenario.\n"
     "`courtyard COMMAND --help` shows a command's options and examples.\n"
@@ -94,47 +86,6 @@ std::string join_args(int argc, char** argv) {
     out += argv[i];
   }
   return out;
-}
-
-// Options shared by the commands that read a scenario.
-struct ScenarioArgs {
-  std::string path;  // empty: the embedded default
-  std::vector<std::string> sets;
-  std::string seed, steps;  // as given; turned into overrides
-};
-
-void add_scenario_options(po::options_description& opts, ScenarioArgs& a) {
-  opts.add_options()
-      ("set", po::value(&a.sets)->composing(), "override a field: --set field.path=value (repeatable)")
-      ("seed", po::value(&a.seed), "run seed (same as --set run.seed=S)")
-      ("steps", po::value(&a.steps), "steps (weeks) to run (same as --set run.steps=N)");
-}
-
-LoadedScenario load(const ScenarioArgs& a) {
-  std::vector<std::string> overrides = a.sets;
-  if (!a.seed.empty()) overrides.push_back("run.seed=" + a.seed);
-  if (!a.steps.empty()) overrides.push_back("run.steps=" + a.steps);
-  if (a.path.empty()) return load_scenario_text("<embedded:demo_district>", embedded_default_scenario(), false, overrides);
-  return load_scenario(a.path, overrides);
-}
-
-// Parses a command's options; returns false after printing help.
-bool parse(int argc, char** argv, po::options_description& opts, po::positional_options_description& pos,
-           const std::string& help, po::variables_map& vm) {
-  po::options_description all;
-  all.add(opts);
-  all.add_options()("help,h", "show this help");
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UsageError(e.what());
-  }
-  if (vm.count("help")) {
-    std::cout << help << "\n" << all << "\n" << kExitCodes;
-    return false;
-  }
-  return true;
 }
 
 int threads_default() {
@@ -172,7 +123,7 @@ int cmd_run(int argc, char** argv, const std::string& command_line) {
       "  courtyard run                                   # the embedded default scenario\n"
       "  courtyard run scenarios/demo_district.txtpb -o out.h5 --seed 7 --threads 2\n"
       "  courtyard run my.txtpb --set courtyard_kinds[0].count=500 --set behaviour.moving.let_share=0.4\n";
-  if (!parse(argc, argv, opts, pos, help, vm)) return kExitOk;
+  if (!parse_command(argc, argv, opts, pos, help, vm)) return kExitOk;
   ProgressMode mode;
   if (!parse_progress_mode(progress, &mode)) throw UsageError("--progress must be auto, bar, log or none");
   if (vm.count("threads") && threads < 1) throw UsageError("--threads must be at least 1");
@@ -235,7 +186,7 @@ int cmd_validate(int argc, char** argv) {
       "Examples:\n"
       "  courtyard validate scenarios/demo_district.txtpb\n"
       "  courtyard validate my.txtpb --set run.steps=520\n";
-  if (!parse(argc, argv, opts, pos, help, vm)) return kExitOk;
+  if (!parse_command(argc, argv, opts, pos, help, vm)) return kExitOk;
   const LoadedScenario loaded = load(a);
   const Model model = build_model(loaded);
   std::printf("%s: valid: %d courtyards, %lld households, %d steps\n", loaded.path.c_str(), model.ncourtyard(),
@@ -262,7 +213,7 @@ int cmd_print(int argc, char** argv) {
       "Examples:\n"
       "  courtyard print                                  # the embedded default scenario\n"
       "  courtyard print my.txtpb --format json --set run.seed=3\n";
-  if (!parse(argc, argv, opts, pos, help, vm)) return kExitOk;
+  if (!parse_command(argc, argv, opts, pos, help, vm)) return kExitOk;
   if (format != "txtpb" && format != "json") throw UsageError("--format must be txtpb or json");
   const LoadedScenario loaded = load(a);
   std::cout << (format == "json" ? scenario_to_json(loaded.spec) : scenario_to_text(loaded.spec));
@@ -283,7 +234,7 @@ int cmd_info(int argc, char** argv) {
       "\n"
       "Example:\n"
       "  courtyard info build/demo/demo.h5\n";
-  if (!parse(argc, argv, opts, pos, help, vm)) return kExitOk;
+  if (!parse_command(argc, argv, opts, pos, help, vm)) return kExitOk;
   std::cout << describe_run_file(path);
   return kExitOk;
 }
@@ -295,7 +246,7 @@ int dispatch(int argc, char** argv) {
   }
   const std::string command = argv[1];
   if (command == "--help" || command == "-h" || command == "help") {
-    std::cout << kUsage << "\n" << kExitCodes;
+    std::cout << kUsage << "\n" << kExitCodeHelp;
     return kExitOk;
   }
   if (command == "--version" || command == "version") {
@@ -308,6 +259,7 @@ int dispatch(int argc, char** argv) {
   if (command == "validate") return cmd_validate(argc - 1, argv + 1);
   if (command == "print") return cmd_print(argc - 1, argv + 1);
   if (command == "info") return cmd_info(argc - 1, argv + 1);
+  if (command == "lab") return cmd_lab(argc - 1, argv + 1);
   throw UsageError("unknown command '" + command + "' (try courtyard --help)");
 }
 
