@@ -4,6 +4,7 @@ find_package(TBB REQUIRED)
 find_package(HDF5 REQUIRED COMPONENTS C HL)
 find_package(Protobuf REQUIRED)
 find_package(Threads REQUIRED)
+find_package(ZLIB REQUIRED)  # the HDF5 writer deflates chunks itself (engine/output/run_file.cpp)
 
 # Random123 is header-only and ships no CMake package.
 find_path(RANDOM123_INCLUDE_DIR Random123/philox.h REQUIRED)

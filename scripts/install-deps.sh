@@ -7,7 +7,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config git
-  libboost-program-options-dev libtbb-dev libhdf5-dev hdf5-tools
+  libboost-program-options-dev libtbb-dev libhdf5-dev hdf5-tools zlib1g-dev
   libprotobuf-dev protobuf-compiler libgtest-dev libbenchmark-dev librandom123-dev
   libopenmpi-dev openmpi-bin
   python3 python3-h5py python3-numpy python3-matplotlib python3-xarray

@@ -17,8 +17,8 @@ namespace courtyard {
 
 namespace {
 constexpr double kPunishPerShortfall = 0.5;  // points given per unit of endowment-share shortfall
-constexpr double kSanctionWeight = 4.0;      // log-odds per point received (assumption, docs/ODD.md)
-constexpr double kSanctionMemory = 0.7;      // share of the expected sanction kept from round to round
+constexpr double kSanctionWeight = 8.0;      // log-odds per point received (assumption, docs/ODD.md)
+constexpr double kSanctionMemory = 0.9;      // share of the expected sanction kept from round to round
 }  // namespace
 
 std::vector<PggRound> run_public_goods_game(const Params& params, const PggSettings& g, bool punishment) {

@@ -17,7 +17,7 @@ void demands(const Week& w, State& s, int32_t c) {
       s.demands[h] = 0;
       continue;
     }
-    if (u_raise < p.raise_prob * (1.0 - s.satisfaction[h]) && s.demands[h] < 255) ++s.demands[h];
+    if (u_raise < p.raise_prob * (1.0 - s.satisfaction[h]) && s.demands[h] < kMaxDemands) ++s.demands[h];
     if (managed && s.demands[h] > 0 && u_address < p.address_share) {
       --s.demands[h];
       s.satisfaction[h] = clamp01f(s.satisfaction[h] + 0.05f);

@@ -31,7 +31,7 @@ void settle_newcomer(const Model& m, State& s, int32_t c, int64_t h, Tenure tenu
   s.years[h] = 0.f;
   s.engagement[h] = static_cast<float>(clamp01(r.normal(0.25, 0.1)));
   s.trust[h] = static_cast<float>(clamp01(r.normal(0.45, 0.1)));
-  s.satisfaction[h] = static_cast<float>(clamp01(r.normal(environment_quality(s, c), 0.1)));
+  s.satisfaction[h] = static_cast<float>(clamp01(r.normal(satisfaction_target(s, c, 0), 0.1)));
   s.ties[h] = static_cast<float>(p.ties.newcomer_ties);
   s.norms[h] = static_cast<float>(clamp01(r.normal(0.6 - 0.15 * cue, 0.15)));
   // a newcomer guesses payment from what it hears on arrival
@@ -64,7 +64,7 @@ void init_courtyard(const Model& m, State& s, int32_t c) {
   // households: flats dealt to stairwells in blocks, floors bottom-up within a stairwell
   const int64_t h0 = first_household(m, c), n = spec.households;
   const double building_age = std::max(0.0, m.start_date.year - spec.build_year + 0.0);
-  const double env = environment_quality(s, c);
+  const double satisfaction = satisfaction_target(s, c, 0);
   for (int64_t i = 0; i < n; ++i) {
     const int64_t h = h0 + i;
     Stream r(m.seed, Purpose::kInitHouseholds, static_cast<uint32_t>(c), static_cast<uint32_t>(i), 0);
@@ -95,7 +95,7 @@ void init_courtyard(const Model& m, State& s, int32_t c) {
                                            r.uniform(0.6, 1.0)));
     s.engagement[h] = static_cast<float>(clamp01(r.normal((flags & kParty) ? 0.6 : 0.35, 0.12)));
     s.trust[h] = static_cast<float>(clamp01(r.normal(spec.initial_trust, 0.1)));
-    s.satisfaction[h] = static_cast<float>(clamp01(r.normal(env, 0.1)));
+    s.satisfaction[h] = static_cast<float>(clamp01(r.normal(satisfaction, 0.1)));
     s.norms[h] = static_cast<float>(clamp01(r.normal(0.65, 0.15)));
     s.belief[h] = static_cast<float>(clamp01(r.normal(spec.initial_collection, 0.1)));
     s.mover_ability[h] = -1.f;

@@ -58,12 +58,15 @@ double violation_probability(double base_prob, double disorder_risk_ratio, doubl
                              double norms, double social_control);
 // 3. satisfaction and trust (life/trust.cpp)
 void satisfaction_and_trust(const Week& w, State& s, int32_t c);
+// What satisfaction moves towards for a household with `open_demands` demands.
+double satisfaction_target(const State& s, int32_t c, int open_demands);
 // 4. monthly fee payment (life/fees.cpp)
 void fee_payment(const Week& w, State& s, int32_t c);
 // Probability that a household pays (also used by the lab's public-goods game).
 double payment_probability(const Params& p, CoopType type, double belief, double trust,
                            double satisfaction, double ability, bool renter, bool managed);
-// 5. demands (life/demands.cpp)
+// 5. demands (life/demands.cpp): a household holds at most kMaxDemands open demands
+inline constexpr int kMaxDemands = 3;
 void demands(const Week& w, State& s, int32_t c);
 // 6. moving (life/moving.cpp): leaving within the courtyard, then newcomers into vacancies.
 void move_out(const Week& w, State& s, int32_t c);

@@ -1,17 +1,21 @@
-// The HDF5 result file of one run (layout: docs/output-format.md).
+// The HDF5 result file of one run (full layout: docs/output-format.md).
 //
-//   /timeseries/<metric>   (time, courtyard) float32, chunked (block_records x ncourtyard), shuffle+gzip
-//   /timeseries/time       dimension scale, float64, units "days since START"
+//   /timeseries/<metric>   (time, courtyard) float32, chunked (block_records x ncourtyard, capped
+//                          near 4 MiB), shuffle+gzip 4, fill NaN, units + long_name
+//   /timeseries/time       dimension scale, float64, units "days since START", unlimited
 //   /timeseries/courtyard  dimension scale, int32 courtyard ids
+//   /timeseries/step       (time) int32, the step of each record
 //   /subdistrict/<metric>  (time) float64 aggregates over all courtyards (with its own time scale)
-//   /courtyards/...        static table, one entry per courtyard (dimension scale "courtyard")
-//   /events                compound table (step, courtyard, type, typed fields)
+//   /courtyards/...        static table, one entry per courtyard (dimension scale "courtyard");
+//                          household_offset (ncourtyard+1) on the value-less dimension courtyard_edge
+//   /events                (event) compound table (step, courtyard, type enum, typed fields)
 //   /parameters/scenario.txtpb  the effective scenario as text
 //   root attributes        engine_version, git_commit, seed, scenario_sha256, created_utc,
-//                          command_line, steps, complete (0 until the run finished), status
+//                          command_line, start_date, steps_planned, steps_done, record_every,
+//                          complete (0 until the run finished), status (running/complete/interrupted)
 //
-// The file is written under a temporary name beside the target and renamed when finished; a run
-// that fails leaves nothing under the final name.
+// The file is written under a temporary name beside the target (.NAME.tmp-PID) and renamed when
+// finished; a run that fails leaves nothing under the final name.
 #pragma once
 
 #include <memory>
@@ -40,7 +44,8 @@ struct RunFileInfo {
 class RunFile {
  public:
   // Creates the temporary file and every dataset. Throws OutputCreateError when `path` exists and
-  // !force, or when the temporary file cannot be created; IoError on later HDF5 failures.
+  // !force, or when the temporary file cannot be created; IoError on later HDF5 failures;
+  // std::invalid_argument for a model without courtyards or a bad or repeated metric name.
   RunFile(const std::string& path, bool force, const Model& model, std::vector<MetricColumn> metrics,
           const RunFileInfo& info);
   ~RunFile();  // without finish(): closes and removes the temporary file
@@ -48,7 +53,8 @@ class RunFile {
   RunFile& operator=(const RunFile&) = delete;
 
   // One record: the state after `step` steps. courtyard_values is (nmetric x ncourtyard), metric-major;
-  // subdistrict_values is (nmetric). Buffered, appended in blocks of block_records.
+  // subdistrict_values is (nmetric). Buffered, appended in blocks of block_records (the chunks of a
+  // block are compressed in parallel with TBB). std::invalid_argument when the sizes are wrong.
   void append_record(int32_t step, std::span<const float> courtyard_values,
                      std::span<const double> subdistrict_values);
   // Events in the order given (the caller gives them in (step, courtyard) order).
@@ -66,7 +72,8 @@ class RunFile {
   std::string path_;
 };
 
-// What `courtyard info` prints: a human summary of a result file. Throws IoError if unreadable.
+// What `courtyard info` prints: a human summary of a result file (provenance, status, steps, dates,
+// metrics with units, events by type, size). Throws IoError if unreadable or not a result file.
 std::string describe_run_file(const std::string& path);
 
 }  // namespace courtyard

@@ -1,0 +1,98 @@
+// Google Benchmark: each phase of the weekly step over a generated district, and the whole step.
+// Items processed are household-steps, so the reports read as household-steps per second.
+//
+//   build/benchmarks/courtyard_bench [--benchmark_filter=Phase] [--courtyards N via COURTYARD_BENCH_COURTYARDS]
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "life/life.h"
+#include "scenario/scenario.h"
+#include "sim/metrics.h"
+#include "sim/simulation.h"
+
+namespace courtyard {
+namespace {
+
+const Model& bench_model() {
+  static const Model model = [] {
+    const char* env = std::getenv("COURTYARD_BENCH_COURTYARDS");
+    const int n = env ? std::atoi(env) : 1000;
+    const std::string root = std::getenv("COURTYARD_SOURCE_DIR") ? std::getenv("COURTYARD_SOURCE_DIR") : ".";
+    return build_model(load_scenario(root + "/benchmarks/scale.txtpb",
+                                     {"courtyard_kinds[0].count=" + std::to_string(n * 7 / 10),
+                                      "courtyard_kinds[1].count=" + std::to_string(n - n * 7 / 10)}));
+  }();
+  return model;
+}
+
+// A simulation warmed up for a few weeks so the state is not the initial one.
+Simulation& warm_simulation() {
+  static Simulation sim = [] {
+    Simulation s(bench_model());
+    for (int i = 0; i < 4; ++i) s.step();
+    return s;
+  }();
+  return sim;
+}
+
+template <class Fn>
+void per_courtyard_phase(benchmark::State& st, Fn fn) {
+  Simulation& sim = warm_simulation();
+  const Model& m = bench_model();
+  State& s = sim.mutable_state();
+  std::vector<Event> slots(static_cast<size_t>(m.ncourtyard()) * 64);
+  std::vector<int32_t> counts(m.ncourtyard());
+  // a first week of the month, so monthly processes do their work
+  const Week w{m, s.step, 2015.0, true, EventSlots{slots.data(), counts.data(), 64}};
+  for (auto _ : st) {
+    std::fill(counts.begin(), counts.end(), 0);
+    for (int32_t c = 0; c < m.ncourtyard(); ++c) fn(w, s, c);
+    benchmark::ClobberMemory();
+  }
+  st.SetItemsProcessed(st.iterations() * m.nhousehold());
+}
+
+void BM_Phase_Wear(benchmark::State& st) { per_courtyard_phase(st, wear_and_failures); }
+void BM_Phase_Maintenance(benchmark::State& st) { per_courtyard_phase(st, maintenance); }
+void BM_Phase_BrokenWindows(benchmark::State& st) { per_courtyard_phase(st, broken_windows); }
+void BM_Phase_SatisfactionTrust(benchmark::State& st) { per_courtyard_phase(st, satisfaction_and_trust); }
+void BM_Phase_FeePayment(benchmark::State& st) { per_courtyard_phase(st, fee_payment); }
+void BM_Phase_Demands(benchmark::State& st) { per_courtyard_phase(st, demands); }
+void BM_Phase_MoveOut(benchmark::State& st) { per_courtyard_phase(st, move_out); }
+void BM_Phase_MoveIn(benchmark::State& st) { per_courtyard_phase(st, move_in); }
+void BM_Phase_Ties(benchmark::State& st) { per_courtyard_phase(st, ties_and_norms); }
+BENCHMARK(BM_Phase_Wear)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Phase_Maintenance)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Phase_BrokenWindows)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Phase_SatisfactionTrust)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Phase_FeePayment)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Phase_Demands)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Phase_MoveOut)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Phase_MoveIn)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Phase_Ties)->Unit(benchmark::kMillisecond);
+
+// The whole step (all phases, TBB-parallel, default thread count).
+void BM_Step(benchmark::State& st) {
+  Simulation sim(bench_model());
+  for (auto _ : st) sim.step();
+  st.SetItemsProcessed(st.iterations() * bench_model().nhousehold());
+}
+BENCHMARK(BM_Step)->Unit(benchmark::kMillisecond);
+
+// Recording every metric for every courtyard.
+void BM_RecordMetrics(benchmark::State& st) {
+  const Model& m = bench_model();
+  MetricRecorder rec(m);
+  std::vector<float> values(rec.size() * m.ncourtyard());
+  std::vector<double> sub(rec.size());
+  for (auto _ : st) rec.compute(warm_simulation().state(), values, sub);
+  st.SetItemsProcessed(st.iterations() * m.nhousehold());
+}
+BENCHMARK(BM_RecordMetrics)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace courtyard
+
+BENCHMARK_MAIN();

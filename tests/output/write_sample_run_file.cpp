@@ -1,0 +1,82 @@
+// Writes a sample result file through RunFile, for tests/python/check_xarray.py and for timing.
+//   write_sample_run_file OUT.h5 [--courtyards N] [--metrics M] [--block B] [--steps S] [--every E]
+//                                [--events] [--interrupt-at S] [--force]
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <string>
+
+#include "sample_model.h"
+
+int main(int argc, char** argv) {
+  using namespace courtyard;
+  if (argc < 2) {
+    std::fprintf(stderr,
+                 "usage: %s OUT.h5 [--courtyards N] [--metrics M] [--block B] [--steps S] [--every E] "
+                 "[--events] [--interrupt-at S] [--force]\n",
+                 argv[0]);
+    return 64;
+  }
+  const std::string out = argv[1];
+  int ncourtyard = 7, nmetric = 3, block = 4, steps = 20, every = 2, interrupt_at = -1;
+  bool events = false, force = false;
+  for (int i = 2; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto next = [&]() { return i + 1 < argc ? std::atoi(argv[++i]) : 0; };
+    if (a == "--courtyards")
+      ncourtyard = next();
+    else if (a == "--metrics")
+      nmetric = next();
+    else if (a == "--block")
+      block = next();
+    else if (a == "--steps")
+      steps = next();
+    else if (a == "--every")
+      every = next();
+    else if (a == "--interrupt-at")
+      interrupt_at = next();
+    else if (a == "--events")
+      events = true;
+    else if (a == "--force")
+      force = true;
+    else {
+      std::fprintf(stderr, "unknown option %s\n", a.c_str());
+      return 64;
+    }
+  }
+  try {
+    const Model model = testing::make_sample_model(ncourtyard, block, steps, every);
+    const auto t0 = std::chrono::steady_clock::now();
+    RunFile file(
+        out, force, model, testing::sample_metrics(nmetric),
+        RunFileInfo{"0.1.0-test", "0123456789ab", "write_sample_run_file " + out, "2026-01-02T03:04:05Z"});
+    if (events) {
+      const auto ev = testing::sample_events(ncourtyard, steps);
+      file.append_events(ev);
+    }
+    std::vector<float> cy;
+    std::vector<double> sd;
+    int done = 0;
+    double writing = 0;  // seconds inside append_record and finish, without making the values
+    for (int s = 0; s <= steps; s += every) {
+      if (interrupt_at >= 0 && s > interrupt_at) break;
+      testing::sample_record(nmetric, ncourtyard, s, &cy, &sd);
+      const auto w0 = std::chrono::steady_clock::now();
+      file.append_record(s, cy, sd);
+      writing += std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
+      done = s;
+    }
+    const bool complete = interrupt_at < 0;
+    const auto w0 = std::chrono::steady_clock::now();
+    file.finish(complete, complete ? steps : done);
+    writing += std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::printf("wrote %s: %d courtyards, %d metrics, %.3f s in all, %.3f s writing records\n", out.c_str(),
+                ncourtyard, nmetric, secs, writing);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "write_sample_run_file: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
