@@ -52,6 +52,13 @@ class Stream {
   double uniform_pos() { return (static_cast<double>(next_u32()) + 1.0) * 0x1p-32; }
   double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
   bool bernoulli(double p) { return uniform() < p; }
+  // Two uniforms in [0,1) with 16 bits of resolution each, from one 32-bit word: for pairs of decisions
+  // whose probabilities are far above 2^-16 (about 1.5e-5).
+  void uniform_pair(double* a, double* b) {
+    const uint32_t x = next_u32();
+    *a = (x & 0xFFFFu) * 0x1p-16;
+    *b = (x >> 16) * 0x1p-16;
+  }
   // Integer in [0, n), n > 0 (Lemire's multiply-shift; bias below 2^-32 * n, irrelevant here).
   uint32_t below(uint32_t n) { return static_cast<uint32_t>((static_cast<uint64_t>(next_u32()) * n) >> 32); }
 
@@ -68,9 +75,14 @@ class Stream {
     return r * std::cos(theta);
   }
   double normal(double mean, double sd) { return mean + sd * normal(); }
-  // Cheap noise with mean 0 and sd 1 (a scaled sum of four uniforms: bell-shaped, bounded by +-3.46),
-  // for the many small perception errors where the exact shape of the tails does not matter.
-  double noise() { return (uniform() + uniform() + uniform() + uniform() - 2.0) * 1.7320508075688772; }
+  // Cheap noise with mean 0 and sd 1 for the many small perception errors where the shape of the tails
+  // does not matter: triangular, the scaled sum of two 16-bit uniforms taken from one 32-bit word
+  // (bounded by +-2.45).
+  double noise() {
+    double a, b;
+    uniform_pair(&a, &b);
+    return (a + b - 1.0 + 0x1p-16) * 2.449489742783178;
+  }
 
   // Poisson by inversion for small means, normal approximation (rounded, >= 0) above 30.
   uint32_t poisson(double mean) {

@@ -27,15 +27,17 @@ void broken_windows(const Week& w, State& s, int32_t c) {
   const double cue = disorder_cue(s, c);
   Stream r(w.model.seed, Purpose::kViolations, static_cast<uint32_t>(c), 0, static_cast<uint32_t>(w.step));
 
+  // violation_probability, with what is common to the courtyard taken out of the loop
+  const double cheap_at_cue = p.cheap_base_prob * (1.0 + (p.cheap_disorder_risk_ratio - 1.0) * cue);
+  const double costly_at_cue = p.costly_base_prob * (1.0 + (p.costly_disorder_risk_ratio - 1.0) * cue);
+  const double norm = 1.0 / (1.0 - 0.5 * p.social_control), half_control = 0.5 * p.social_control;
   int32_t cheap = 0, costly = 0, residents = 0;
   for (int64_t h = h0; h < h1; ++h) {
     if (!occupied(s, h)) continue;
     ++residents;
     const double u = r.uniform();
-    const double p_cheap =
-        violation_probability(p.cheap_base_prob, p.cheap_disorder_risk_ratio, cue, s.ties[h], s.norms[h], p.social_control);
-    const double p_costly = violation_probability(p.costly_base_prob, p.costly_disorder_risk_ratio, cue, s.ties[h],
-                                                  s.norms[h], p.social_control);
+    const double control = (1.0 - half_control * (s.ties[h] + s.norms[h])) * norm;
+    const double p_cheap = clamp01(cheap_at_cue * control), p_costly = clamp01(costly_at_cue * control);
     // one uniform decides both: [0, p_cheap) cheap, [p_cheap, p_cheap + p_costly) costly
     if (u < p_cheap) ++cheap;
     else if (u < p_cheap + p_costly) ++costly;

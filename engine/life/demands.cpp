@@ -12,7 +12,8 @@ void demands(const Week& w, State& s, int32_t c) {
   Stream r(w.model.seed, Purpose::kDemands, static_cast<uint32_t>(c), 0, static_cast<uint32_t>(w.step));
   int32_t open = 0;
   for (int64_t h = h0; h < h1; ++h) {
-    const double u_raise = r.uniform(), u_address = r.uniform();
+    double u_raise, u_address;
+    r.uniform_pair(&u_raise, &u_address);
     if (!occupied(s, h)) {
       s.demands[h] = 0;
       continue;

@@ -3,6 +3,7 @@
 // owners. A leaving owner lets the flat, sells it or leaves it empty; a vacant flat on the market finds
 // a newcomer at a rate that falls with disorder. Moves between courtyards of one community are made in
 // the simulation's cross-courtyard phase (sim/simulation.cpp) from the `mover_ability` marks left here.
+#include <algorithm>
 #include <cmath>
 
 #include "core/rng.h"
@@ -28,12 +29,16 @@ void move_out(const Week& w, State& s, int32_t c) {
   const double keep_empty = std::max(0.0, 1.0 - p.let_share - p.sell_share);
   const double total = let + sell + keep_empty;
 
+  // the largest leaving probability anyone here can have (fully dissatisfied, full means): a draw above
+  // it needs no exp() to be decided
+  const double p_max = logistic(std::max(lo_owner, lo_renter) + log_diss + p.means_weight * 0.5);
+
   Stream r(w.model.seed, Purpose::kMoveOut, static_cast<uint32_t>(c), 0, static_cast<uint32_t>(w.step));
   int32_t leavers = 0;
   for (int64_t h = h0; h < h1; ++h) {
     const double u_leave = r.uniform();
     s.mover_ability[h] = -1.f;
-    if (!occupied(s, h)) continue;
+    if (!occupied(s, h) || u_leave >= p_max) continue;
     const bool renter = s.tenure[h] == Tenure::kRenter;
     const double dissatisfaction = 1.0 - s.satisfaction[h];
     const double lo = (renter ? lo_renter : lo_owner) + log_diss * dissatisfaction +
@@ -66,7 +71,8 @@ void move_in(const Week& w, State& s, int32_t c) {
   Stream r(w.model.seed, Purpose::kMoveIn, static_cast<uint32_t>(c), 0, static_cast<uint32_t>(w.step));
   int32_t arrivals = 0;
   for (int64_t h = h0; h < h1; ++h) {
-    const double u_fill = r.uniform(), u_buyer = r.uniform();
+    double u_fill, u_buyer;
+    r.uniform_pair(&u_fill, &u_buyer);
     if (occupied(s, h)) continue;
     const uint8_t market = s.flags[h] & (kForRent | kForSale);
     if (market == 0) {

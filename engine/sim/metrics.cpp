@@ -67,59 +67,73 @@ int find_metric(const std::string& name) {
   return -1;
 }
 
-void metric_terms(int metric, const Model& m, const State& s, int32_t c, double* num, double* den) {
+namespace {
+
+// What the household metrics need, counted in one pass over a courtyard's flats.
+struct Tally {
+  double flats = 0, owners = 0, renters = 0, vacant = 0;
+  double trust = 0, satisfaction = 0, ties = 0;  // sums over resident households
+};
+
+Tally tally(const Model& m, const State& s, int32_t c) {
+  Tally t;
   const int64_t h0 = first_household(m, c), h1 = end_household(m, c);
-  const double flats = static_cast<double>(h1 - h0);
-  // household tallies, only for the metrics that need them
-  auto count_tenure = [&](Tenure t) {
-    int64_t n = 0;
-    for (int64_t h = h0; h < h1; ++h) n += s.tenure[h] == t;
-    return static_cast<double>(n);
-  };
-  auto resident_sum = [&](const std::vector<float>& field) {
-    double sum = 0;
-    int64_t n = 0;
-    for (int64_t h = h0; h < h1; ++h)
-      if (occupied(s, h)) {
-        sum += field[h];
-        ++n;
-      }
-    *num = sum;
-    *den = static_cast<double>(n);
-  };
+  t.flats = static_cast<double>(h1 - h0);
+  for (int64_t h = h0; h < h1; ++h) {
+    const Tenure tenure = s.tenure[h];
+    t.owners += tenure == Tenure::kOwner;
+    t.renters += tenure == Tenure::kRenter;
+    if (tenure == Tenure::kVacant) {
+      t.vacant += 1;
+      continue;
+    }
+    t.trust += s.trust[h];
+    t.satisfaction += s.satisfaction[h];
+    t.ties += s.ties[h];
+  }
+  return t;
+}
+
+void terms(int metric, const State& s, int32_t c, const Tally& t, double* num, double* den) {
+  const double residents = t.flats - t.vacant;
   *den = 1;
   switch (metric) {
-    case kConditionIndex: *num = condition_index(s, c) * flats; *den = flats; return;
-    case kDisorder: *num = s.disorder[c] * flats; *den = flats; return;
+    case kConditionIndex: *num = condition_index(s, c) * t.flats; *den = t.flats; return;
+    case kDisorder: *num = s.disorder[c] * t.flats; *den = t.flats; return;
     case kViolations: *num = s.violations[c]; return;
-    case kCollectionRate: {
-      const double residents = flats - count_tenure(Tenure::kVacant);
-      *num = s.collection_rate[c] * residents;
-      *den = residents;
-      return;
-    }
+    case kCollectionRate: *num = s.collection_rate[c] * residents; *den = residents; return;
     case kFundBalance: *num = s.fund[c]; return;
-    case kTrustMean: resident_sum(s.trust); return;
-    case kSatisfactionMean: resident_sum(s.satisfaction); return;
-    case kTiesMean: resident_sum(s.ties); return;
-    case kOwnerShare: *num = count_tenure(Tenure::kOwner); *den = flats; return;
-    case kRenterShare: *num = count_tenure(Tenure::kRenter); *den = flats; return;
-    case kVacancyShare: *num = count_tenure(Tenure::kVacant); *den = flats; return;
+    case kTrustMean: *num = t.trust; *den = residents; return;
+    case kSatisfactionMean: *num = t.satisfaction; *den = residents; return;
+    case kTiesMean: *num = t.ties; *den = residents; return;
+    case kOwnerShare: *num = t.owners; *den = t.flats; return;
+    case kRenterShare: *num = t.renters; *den = t.flats; return;
+    case kVacancyShare: *num = t.vacant; *den = t.flats; return;
     case kMoveOuts: *num = s.move_outs[c]; return;
     case kMoveIns: *num = s.move_ins[c]; return;
     case kOpenDemands: *num = s.open_demands[c]; return;
     default: break;
   }
   const int f = metric - kFirstFacility;
-  *num = s.condition[c * kFacilityCount + f] * flats;
-  *den = flats;
+  *num = s.condition[c * kFacilityCount + f] * t.flats;
+  *den = t.flats;
+}
+
+double ratio(int metric, double num, double den) {
+  if (all_metrics()[metric].aggregate == Aggregate::kSum) return num;
+  return den > 0 ? num / den : std::numeric_limits<double>::quiet_NaN();
+}
+
+}  // namespace
+
+void metric_terms(int metric, const Model& m, const State& s, int32_t c, double* num, double* den) {
+  terms(metric, s, c, tally(m, s, c), num, den);
 }
 
 double metric_value(int metric, const Model& m, const State& s, int32_t c) {
   double num = 0, den = 1;
   metric_terms(metric, m, s, c, &num, &den);
-  if (all_metrics()[metric].aggregate == Aggregate::kSum) return num;
-  return den > 0 ? num / den : std::numeric_limits<double>::quiet_NaN();
+  return ratio(metric, num, den);
 }
 
 MetricRecorder::MetricRecorder(const Model& m) : model_(m) {
@@ -149,14 +163,14 @@ void MetricRecorder::compute(const State& s, std::span<float> courtyard_values,
   const int32_t nc = model_.ncourtyard();
   const size_t nm = ids_.size();
   tbb::parallel_for(tbb::blocked_range<int32_t>(0, nc, 64), [&](const tbb::blocked_range<int32_t>& range) {
-    for (int32_t c = range.begin(); c < range.end(); ++c)
+    for (int32_t c = range.begin(); c < range.end(); ++c) {
+      const Tally t = tally(model_, s, c);
       for (size_t k = 0; k < nm; ++k) {
         const size_t i = k * nc + c;
-        metric_terms(ids_[k], model_, s, c, &num_[i], &den_[i]);
-        const bool sum = all_metrics()[ids_[k]].aggregate == Aggregate::kSum;
-        const double v = sum ? num_[i] : (den_[i] > 0 ? num_[i] / den_[i] : std::numeric_limits<double>::quiet_NaN());
-        courtyard_values[i] = static_cast<float>(v);
+        terms(ids_[k], s, c, t, &num_[i], &den_[i]);
+        courtyard_values[i] = static_cast<float>(ratio(ids_[k], num_[i], den_[i]));
       }
+    }
   });
   // subdistrict: plain sums in courtyard order, never through thread-local partial sums
   for (size_t k = 0; k < nm; ++k) {
@@ -165,8 +179,7 @@ void MetricRecorder::compute(const State& s, std::span<float> courtyard_values,
       num += num_[k * nc + c];
       den += den_[k * nc + c];
     }
-    const bool sum = all_metrics()[ids_[k]].aggregate == Aggregate::kSum;
-    subdistrict_values[k] = sum ? num : (den > 0 ? num / den : std::numeric_limits<double>::quiet_NaN());
+    subdistrict_values[k] = ratio(ids_[k], num, den);
   }
 }
 

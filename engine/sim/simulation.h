@@ -6,8 +6,11 @@
 // allocates. Each phase is timed.
 #pragma once
 
+#include <oneapi/tbb/enumerable_thread_specific.h>
+
 #include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <span>
 #include <vector>
 
@@ -47,16 +50,20 @@ class Simulation {
   State& mutable_state() { return state_; }
   // Events of the last step, in (courtyard, phase) order.
   std::span<const Event> step_events() const { return {step_events_.data(), step_events_.size()}; }
-  // Seconds spent in each phase so far.
-  const std::array<double, static_cast<int>(Phase::kCount)>& phase_seconds() const { return phase_seconds_; }
+  // Seconds spent in each phase so far (summed over threads for the per-courtyard phases).
+  std::array<double, static_cast<int>(Phase::kCount)> phase_seconds() const;
   // Subdistrict budget left, yuan.
   double budget_left() const { return budget_left_; }
   // Zeroes the counters that metrics report per record interval (violations, moves).
   void reset_interval_counters();
 
  private:
-  template <class Fn>
-  void each_courtyard(Phase phase, Fn&& fn);
+  using PhaseTimes = std::array<double, static_cast<int>(Phase::kCount)>;
+  struct CourtyardPhase {
+    Phase phase;
+    void (*run)(const Week&, State&, int32_t);
+  };
+  void courtyard_phases(const Week& w, std::initializer_list<CourtyardPhase> phases);
   template <class Fn>
   void serial(Phase phase, Fn&& fn);
   Week week();
@@ -68,7 +75,8 @@ class Simulation {
 
   const Model& model_;
   State state_;
-  std::array<double, static_cast<int>(Phase::kCount)> phase_seconds_{};
+  PhaseTimes serial_seconds_{};
+  oneapi::tbb::enumerable_thread_specific<PhaseTimes> thread_phase_seconds_{PhaseTimes{}};
 
   // events: fixed slots per courtyard and step
   std::vector<Event> event_slots_;      // (ncourtyard x event_capacity_)
