@@ -41,13 +41,14 @@ bool parse_command(int argc, char** argv, po::options_description& opts, po::pos
   all.add_options()("help,h", "show this help");
   try {
     po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
+    // help first: --help must work without the command's required arguments
+    if (vm.count("help")) {
+      std::cout << help << "\n" << all << "\n" << kExitCodeHelp;
+      return false;
+    }
     po::notify(vm);
   } catch (const po::error& e) {
     throw UsageError(e.what());
-  }
-  if (vm.count("help")) {
-    std::cout << help << "\n" << all << "\n" << kExitCodeHelp;
-    return false;
   }
   return true;
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "courtyard/v1/scenario.pb.h"
+#include "core/errors.h"
 #include "model/model.h"
 
 namespace courtyard {
@@ -33,10 +34,11 @@ void apply_override(courtyard::v1::Scenario* spec, const std::string& assignment
 std::string scenario_to_text(const courtyard::v1::Scenario& spec);
 std::string scenario_to_json(const courtyard::v1::Scenario& spec);
 
-// Builds the frozen model (draws generated courtyards with the run seed). The scenario must be valid.
+// Builds the frozen model (draws generated courtyards with the run seed). The scenario is checked
+// again (a hand-made LoadedScenario may be invalid): throws ScenarioError, without locations, if so.
 Model build_model(const LoadedScenario& loaded);
 
-// The built-in default scenario (scenarios/jiangdong_minju_baseline.txtpb, embedded at build time).
+// The built-in default scenario (scenarios/demo_district.txtpb, embedded at build time).
 const std::string& embedded_default_scenario();
 
 }  // namespace courtyard

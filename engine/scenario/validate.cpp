@@ -1,1 +1,532 @@
-// placeholder
+// Validation of the effective scenario (overrides applied, defaults filled). Every problem is
+// collected, never only the first, each located at the field it concerns (FILE:LINE:COL, or the
+// --set that wrote it). build_model relies on everything checked here.
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <set>
+#include <unordered_map>
+
+#include "core/calendar.h"
+#include "model/model.h"
+#include "model/metric_table.h"
+#include "scenario/detail.h"
+
+namespace courtyard::scenario_detail {
+
+namespace {
+
+using courtyard::v1::Scenario;
+
+std::string range_text(double lo, double hi) {
+  if (hi == std::numeric_limits<double>::infinity()) return ">= " + format_number(lo);
+  return "in [" + format_number(lo) + ", " + format_number(hi) + "]";
+}
+
+std::string quoted_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + names[i];
+  return out;
+}
+
+// Collects diagnostics, located through the locator.
+class Checker {
+ public:
+  explicit Checker(const Locator& locator) : locator_(locator) {}
+
+  void fail(const FieldPath& path, const std::string& message) {
+    out_.push_back(make_diagnostic(locator_.locate(path), path_string(path), message));
+  }
+  // lo <= x <= hi (false for NaN)
+  bool range(double x, double lo, double hi, const FieldPath& path) {
+    if (lo <= x && x <= hi && std::isfinite(x)) return true;
+    fail(path, "must be " + range_text(lo, hi) + ", got " + format_number(x));
+    return false;
+  }
+  bool share(double x, const FieldPath& path) { return range(x, 0, 1, path); }
+  bool non_negative(double x, const FieldPath& path) {
+    return range(x, 0, std::numeric_limits<double>::infinity(), path);
+  }
+  bool finite(double x, const FieldPath& path) {
+    if (std::isfinite(x)) return true;
+    fail(path, "must be a finite number, got " + format_number(x));
+    return false;
+  }
+  std::vector<Diagnostic> take() { return std::move(out_); }
+
+ private:
+  const Locator& locator_;
+  std::vector<Diagnostic> out_;
+};
+
+// The values a distribution can give: [lo, hi].
+struct Support {
+  double lo, hi;
+};
+
+// A Dist of an attribute: one kind set, well-formed, and every value it can give in the rule's range.
+std::optional<Support> check_dist(Checker& c, const courtyard::v1::Dist& d, const AttributeRule& rule,
+                                  const FieldPath& path) {
+  const std::string valid = " (the valid range of " + std::string(rule.name) + ")";
+  switch (d.kind_case()) {
+    case courtyard::v1::Dist::KIND_NOT_SET:
+      c.fail(path, "a distribution needs one of fixed, uniform or normal");
+      return std::nullopt;
+    case courtyard::v1::Dist::kFixed:
+      if (!c.range(d.fixed(), rule.lo, rule.hi, at(path, "fixed"))) return std::nullopt;
+      return Support{d.fixed(), d.fixed()};
+    case courtyard::v1::Dist::kUniform: {
+      const FieldPath up = at(path, "uniform");
+      const auto& u = d.uniform();
+      if (!c.finite(u.min(), at(up, "min")) || !c.finite(u.max(), at(up, "max"))) return std::nullopt;
+      if (u.min() > u.max()) {
+        c.fail(up, "min " + format_number(u.min()) + " is above max " + format_number(u.max()));
+        return std::nullopt;
+      }
+      bool ok = true;
+      if (u.min() < rule.lo) {
+        c.fail(at(up, "min"), "must be >= " + format_number(rule.lo) + valid + ", got " + format_number(u.min()));
+        ok = false;
+      }
+      if (u.max() > rule.hi) {
+        c.fail(at(up, "max"), "must be <= " + format_number(rule.hi) + valid + ", got " + format_number(u.max()));
+        ok = false;
+      }
+      if (!ok) return std::nullopt;
+      return Support{u.min(), u.max()};
+    }
+    case courtyard::v1::Dist::kNormal: {
+      const FieldPath np = at(path, "normal");
+      const auto& n = d.normal();
+      bool ok = c.finite(n.mean(), at(np, "mean"));
+      ok = c.non_negative(n.sd(), at(np, "sd")) && ok;
+      if (std::isnan(n.min()) || std::isnan(n.max())) {
+        c.fail(np, "min and max must be numbers");
+        return std::nullopt;
+      }
+      if (n.min() > n.max()) {
+        c.fail(np, "min " + format_number(n.min()) + " is above max " + format_number(n.max()));
+        return std::nullopt;
+      }
+      // the normal is clamped to [min, max]: that interval must lie in the valid range (the schema's
+      // defaults, +-1e300, fit no bounded field)
+      const double unset_min = courtyard::v1::Normal::descriptor()->FindFieldByName("min")->default_value_double();
+      const double unset_max = courtyard::v1::Normal::descriptor()->FindFieldByName("max")->default_value_double();
+      if (n.min() < rule.lo) {
+        c.fail(at(np, "min"), "must be >= " + format_number(rule.lo) + valid + ", got " + format_number(n.min()) +
+                                  (n.min() == unset_min ? " (the unset default: set normal.min)" : ""));
+        ok = false;
+      }
+      if (n.max() > rule.hi) {
+        c.fail(at(np, "max"), "must be <= " + format_number(rule.hi) + valid + ", got " + format_number(n.max()) +
+                                  (n.max() == unset_max ? " (the unset default: set normal.max)" : ""));
+        ok = false;
+      }
+      if (!ok) return std::nullopt;
+      return Support{n.min(), n.max()};
+    }
+  }
+  return std::nullopt;
+}
+
+void check_tenure(Checker& c, const courtyard::v1::TenureMix& t, const FieldPath& path) {
+  bool ok = c.share(t.owner(), at(path, "owner"));
+  ok = c.share(t.renter(), at(path, "renter")) && ok;
+  ok = c.share(t.vacant(), at(path, "vacant")) && ok;
+  const double sum = t.owner() + t.renter() + t.vacant();
+  if (ok && std::fabs(sum - 1.0) > 1e-6)
+    c.fail(path, "owner + renter + vacant must be 1, got " + format_number(sum));
+}
+
+void check_management(Checker& c, courtyard::v1::Management m, const FieldPath& path) {
+  if (m == courtyard::v1::MANAGEMENT_UNSPECIFIED)
+    c.fail(path, "must be MANAGEMENT_NONE, MANAGEMENT_SELF or MANAGEMENT_COMPANY");
+}
+
+// A value of a Courtyard attribute field as a double.
+double attribute_value(const courtyard::v1::Courtyard& cy, const pb::FieldDescriptor* f) {
+  const pb::Reflection* refl = cy.GetReflection();
+  return f->cpp_type() == pb::FieldDescriptor::CPPTYPE_INT32 ? refl->GetInt32(cy, f) : refl->GetDouble(cy, f);
+}
+
+// Courtyard names: explicit ones and "<kind>-<n>" for each valid kind.
+class CourtyardNames {
+ public:
+  void add_explicit(const std::string& name) { explicit_.insert(name); }
+  void add_kind(const std::string& name, int count) { kinds_.emplace_back(name, count); }
+
+  // The kind whose generated courtyards include `name`, or nullptr.
+  const std::string* generated_kind(const std::string& name) const {
+    for (const auto& [kind, count] : kinds_) {
+      if (name.size() <= kind.size() + 1 || name.compare(0, kind.size(), kind) != 0 || name[kind.size()] != '-')
+        continue;
+      const std::string digits = name.substr(kind.size() + 1);
+      int n = 0;
+      const auto r = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+      if (r.ec == std::errc() && r.ptr == digits.data() + digits.size() && digits[0] != '0' && n >= 1 && n <= count)
+        return &kind;
+    }
+    return nullptr;
+  }
+  bool exists(const std::string& name) const { return explicit_.count(name) || generated_kind(name); }
+
+ private:
+  std::set<std::string> explicit_;
+  std::vector<std::pair<std::string, int>> kinds_;
+};
+
+// ---- the parts of a scenario -------------------------------------------------------------------
+
+// run: returns the number of steps when valid (interventions are checked against it), else 0.
+int check_run(Checker& c, const Scenario& s) {
+  const FieldPath rp = at({}, "run");
+  const auto& run = s.run();
+  const bool steps_ok = c.range(run.steps(), 1, 100000, at(rp, "steps"));
+  Date date;
+  if (!parse_date(run.start_date(), &date))
+    c.fail(at(rp, "start_date"), "\"" + run.start_date() + "\" is not a valid date YYYY-MM-DD");
+  const FieldPath op = at(rp, "output");
+  const auto& out = run.output();
+  if (out.record_every() < 1) c.fail(at(op, "record_every"), "must be >= 1, got " + std::to_string(out.record_every()));
+  if (out.block_records() < 1) c.fail(at(op, "block_records"), "must be >= 1, got " + std::to_string(out.block_records()));
+  std::set<std::string> seen;
+  for (int i = 0; i < out.metrics_size(); ++i) {
+    const std::string& m = out.metrics(i);
+    if (!is_known_metric(m)) {
+      c.fail(at(op, "metrics", i), "unknown metric \"" + m + "\" (known: " + quoted_list(known_metric_names()) + ")");
+    } else if (!seen.insert(m).second) {
+      c.fail(at(op, "metrics", i), "metric \"" + m + "\" is listed twice");
+    }
+  }
+  return steps_ok ? run.steps() : 0;
+}
+
+void check_behaviour(Checker& c, const Scenario& s) {
+  const FieldPath bp = at({}, "behaviour");
+  const pb::Message& behaviour = s.behaviour();
+  for (const ParamRule& rule : behaviour_rules()) {
+    const FieldPath gp = at(bp, rule.group);
+    const pb::Message& group = behaviour.GetReflection()->GetMessage(behaviour, gp.back().field);
+    const FieldPath fp = at(gp, rule.field);
+    const double x = group.GetReflection()->GetDouble(group, fp.back().field);
+    switch (rule.bound) {
+      case Bound::kShare: c.share(x, fp); break;
+      case Bound::kNonNegative: c.non_negative(x, fp); break;
+      case Bound::kFinite: c.finite(x, fp); break;
+    }
+  }
+  const auto& co = s.behaviour().cooperation();
+  const double sum = co.conditional_share() + co.free_rider_share() + co.hump_share() + co.other_share();
+  if (std::fabs(sum - 1.0) > 1e-6)
+    c.fail(at(bp, "cooperation"),
+           "conditional_share + free_rider_share + hump_share + other_share must be 1, got " + format_number(sum));
+}
+
+void check_interventions(Checker& c, const Scenario& s, int steps, const CourtyardNames& names,
+                         const std::set<std::string>& kinds) {
+  for (int i = 0; i < s.interventions_size(); ++i) {
+    const auto& iv = s.interventions(i);
+    const FieldPath ip = at({}, "interventions", i);
+    // schedule
+    const int last = steps - 1;
+    if (iv.start_step() < 0) {
+      c.fail(at(ip, "start_step"), "must be >= 0, got " + std::to_string(iv.start_step()));
+    } else if (steps > 0 && iv.start_step() > last) {
+      c.fail(at(ip, "start_step"), "step " + std::to_string(iv.start_step()) + " is past the end of the run (steps 0 to " +
+                                       std::to_string(last) + ")");
+    }
+    if (iv.has_end_step()) {
+      if (iv.end_step() < iv.start_step()) {
+        c.fail(at(ip, "end_step"), "end_step " + std::to_string(iv.end_step()) + " is before start_step " +
+                                       std::to_string(iv.start_step()));
+      } else if (steps > 0 && iv.end_step() > last) {
+        c.fail(at(ip, "end_step"), "step " + std::to_string(iv.end_step()) + " is past the end of the run (last step " +
+                                       std::to_string(last) + ")");
+      }
+    }
+    c.share(iv.intensity(), at(ip, "intensity"));
+    c.non_negative(iv.cost_yuan(), at(ip, "cost_yuan"));
+    if (iv.payer() == courtyard::v1::Intervention::PAYER_UNSPECIFIED)
+      c.fail(at(ip, "payer"), "must be PAYER_SUBDISTRICT or PAYER_COURTYARD");
+
+    // targets
+    if (iv.has_targets()) {
+      const FieldPath tp = at(ip, "targets");
+      const auto& t = iv.targets();
+      for (int j = 0; j < t.courtyards_size(); ++j)
+        if (!names.exists(t.courtyards(j)))
+          c.fail(at(tp, "courtyards", j), "no courtyard is named \"" + t.courtyards(j) + "\"");
+      if (t.has_kind() && !kinds.count(t.kind())) c.fail(at(tp, "kind"), "no courtyard kind is named \"" + t.kind() + "\"");
+      if (t.has_condition()) {
+        std::string error;
+        if (!parse_condition(t.condition(), &error)) c.fail(at(tp, "condition"), error);
+      }
+    }
+
+    // the action
+    switch (iv.action_case()) {
+      case courtyard::v1::Intervention::ACTION_NOT_SET:
+        c.fail(ip, "no action: set one of hardware_upgrade, fee_change, subsidy, management_change, cleaning");
+        break;
+      case courtyard::v1::Intervention::kHardwareUpgrade: {
+        const FieldPath hp = at(ip, "hardware_upgrade");
+        for (int j = 0; j < iv.hardware_upgrade().facilities_size(); ++j) {
+          const std::string& f = iv.hardware_upgrade().facilities(j);
+          if (facility_from_name(f) == kFacilityCount) {
+            std::vector<std::string> known(kFacilityNames.begin(), kFacilityNames.end());
+            c.fail(at(hp, "facilities", j), "unknown facility \"" + f + "\" (known: " + quoted_list(known) + ")");
+          }
+        }
+        break;
+      }
+      case courtyard::v1::Intervention::kFeeChange: {
+        const FieldPath fp = at(ip, "fee_change");
+        if (!iv.fee_change().has_fee_per_month()) {
+          c.fail(fp, "fee_change needs fee_per_month");
+        } else {
+          c.non_negative(iv.fee_change().fee_per_month(), at(fp, "fee_per_month"));
+        }
+        break;
+      }
+      case courtyard::v1::Intervention::kSubsidy: {
+        const FieldPath sp = at(ip, "subsidy");
+        if (!iv.subsidy().has_yuan()) {
+          c.fail(sp, "subsidy needs yuan");
+        } else {
+          c.non_negative(iv.subsidy().yuan(), at(sp, "yuan"));
+        }
+        break;
+      }
+      case courtyard::v1::Intervention::kManagementChange:
+        check_management(c, iv.management_change().management(), at(at(ip, "management_change"), "management"));
+        break;
+      case courtyard::v1::Intervention::kCleaning:
+        c.share(iv.cleaning().weekly_share(), at(at(ip, "cleaning"), "weekly_share"));
+        break;
+    }
+  }
+}
+
+}  // namespace
+
+const std::vector<ParamRule>& behaviour_rules() {
+  static const std::vector<ParamRule> rules = {
+      {"cooperation", "conditional_share", Bound::kShare},
+      {"cooperation", "free_rider_share", Bound::kShare},
+      {"cooperation", "hump_share", Bound::kShare},
+      {"cooperation", "other_share", Bound::kShare},
+      {"cooperation", "conditional_slope", Bound::kShare},      // a fraction of the belief
+      {"cooperation", "belief_learning_rate", Bound::kShare},   // a weight of new observations
+      {"decay", "base_wear_per_week", Bound::kShare},           // condition lost per week
+      {"decay", "wear_age_factor", Bound::kNonNegative},
+      {"decay", "failure_prob_at_zero", Bound::kShare},
+      {"decay", "failure_drop", Bound::kShare},                 // condition lost
+      {"decay", "repair_cost_per_household", Bound::kNonNegative},
+      {"broken_windows", "cheap_base_prob", Bound::kShare},
+      {"broken_windows", "cheap_disorder_risk_ratio", Bound::kNonNegative},  // a ratio of probabilities
+      {"broken_windows", "costly_base_prob", Bound::kShare},
+      {"broken_windows", "costly_disorder_risk_ratio", Bound::kNonNegative},
+      {"broken_windows", "disorder_per_violation", Bound::kNonNegative},
+      {"broken_windows", "natural_cleanup", Bound::kShare},
+      {"broken_windows", "funded_cleanup", Bound::kShare},
+      {"broken_windows", "cleaning_cost_per_household_month", Bound::kNonNegative},
+      {"broken_windows", "social_control", Bound::kShare},      // reduces odds by up to this factor
+      {"fee_payment", "intercept", Bound::kFinite},             // log-odds weights
+      {"fee_payment", "belief_weight", Bound::kFinite},
+      {"fee_payment", "trust_weight", Bound::kFinite},
+      {"fee_payment", "satisfaction_weight", Bound::kFinite},
+      {"fee_payment", "ability_weight", Bound::kFinite},
+      {"fee_payment", "renter_penalty", Bound::kNonNegative},   // a penalty: renters pay less
+      {"fee_payment", "collection_effort", Bound::kFinite},      // log-odds
+      {"fee_payment", "free_rider_log_odds", Bound::kFinite},
+      {"trust", "rate", Bound::kShare},
+      {"trust", "opacity_noise", Bound::kNonNegative},          // a standard deviation
+      {"trust", "satisfaction_rate", Bound::kShare},
+      {"moving", "owner_base_per_year", Bound::kShare},
+      {"moving", "renter_base_per_year", Bound::kShare},
+      {"moving", "dissatisfaction_odds", Bound::kNonNegative},
+      {"moving", "means_weight", Bound::kFinite},
+      {"moving", "let_share", Bound::kShare},
+      {"moving", "sell_share", Bound::kShare},
+      {"moving", "vacancy_fill_per_week", Bound::kShare},
+      {"moving", "within_community_share", Bound::kShare},
+      {"ties", "growth_per_year", Bound::kShare},
+      {"ties", "newcomer_ties", Bound::kShare},
+      {"demands", "raise_prob", Bound::kShare},
+      {"demands", "address_share", Bound::kShare},
+  };
+  return rules;
+}
+
+const std::vector<std::string>& known_metric_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const MetricDef& m : all_metrics()) out.push_back(m.name);
+    return out;
+  }();
+  return names;
+}
+
+bool is_known_metric(std::string_view name) {
+  for (const std::string& m : known_metric_names())
+    if (m == name) return true;
+  return false;
+}
+
+std::optional<Condition> parse_condition(const std::string& text, std::string* error) {
+  const std::string form = "expected \"<metric> <op> <number>\" with op one of < <= > >=, as \"collection_rate < 0.5\"";
+  size_t i = 0;
+  auto skip_space = [&] {
+    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+  };
+  Condition c;
+  // metric
+  skip_space();
+  while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_')) c.metric += text[i++];
+  if (c.metric.empty()) {
+    *error = form + ", got \"" + text + "\"";
+    return std::nullopt;
+  }
+  if (!is_known_metric(c.metric)) {
+    *error = "unknown metric \"" + c.metric + "\" (known: " + quoted_list(known_metric_names()) + ")";
+    return std::nullopt;
+  }
+  // operator
+  skip_space();
+  if (i < text.size() && (text[i] == '<' || text[i] == '>')) {
+    c.op = text[i++];
+    if (i < text.size() && text[i] == '=') {
+      c.or_equal = true;
+      ++i;
+    }
+  } else {
+    *error = form + ", got \"" + text + "\"";
+    return std::nullopt;
+  }
+  // number, then nothing
+  skip_space();
+  size_t end = text.size();
+  while (end > i && std::isspace(static_cast<unsigned char>(text[end - 1]))) --end;
+  const auto r = std::from_chars(text.data() + i, text.data() + end, c.value);
+  if (i == end || r.ec != std::errc() || r.ptr != text.data() + end || !std::isfinite(c.value)) {
+    *error = form + ", got \"" + text + "\"";
+    return std::nullopt;
+  }
+  return c;
+}
+
+std::string generated_courtyard_name(const std::string& kind, int n) { return kind + "-" + std::to_string(n); }
+
+std::vector<Diagnostic> validate_scenario(const Scenario& s, const Locator& locator) {
+  Checker c(locator);
+  const int steps = check_run(c, s);
+  c.non_negative(s.subdistrict().budget_yuan(), at(at({}, "subdistrict"), "budget_yuan"));
+
+  // communities
+  std::set<std::string> communities;
+  std::vector<std::string> community_list;
+  for (int i = 0; i < s.communities_size(); ++i) {
+    const std::string& name = s.communities(i).name();
+    const FieldPath np = at(at({}, "communities", i), "name");
+    if (name.empty()) {
+      c.fail(np, "a community needs a name");
+    } else if (!communities.insert(name).second) {
+      c.fail(np, "duplicate community name \"" + name + "\"");
+    } else {
+      community_list.push_back(name);
+    }
+  }
+  auto check_community = [&](const std::string& name, const FieldPath& path) {
+    if (!name.empty() && !communities.count(name))
+      c.fail(path, "unknown community \"" + name + "\" (communities: " + quoted_list(community_list) + ")");
+  };
+
+  // kind names and counts first: explicit names must not collide with generated ones
+  CourtyardNames names;
+  std::set<std::string> kinds;
+  long long total = s.courtyards_size();
+  for (int k = 0; k < s.courtyard_kinds_size(); ++k) {
+    const auto& kind = s.courtyard_kinds(k);
+    const FieldPath kp = at({}, "courtyard_kinds", k);
+    const bool count_ok = c.range(kind.count(), 0, 100000, at(kp, "count"));
+    if (count_ok) total += kind.count();
+    if (kind.name().empty()) {
+      c.fail(at(kp, "name"), "a courtyard kind needs a name");
+    } else if (!kinds.insert(kind.name()).second) {
+      c.fail(at(kp, "name"), "duplicate courtyard kind name \"" + kind.name() + "\"");
+    } else if (count_ok) {
+      names.add_kind(kind.name(), kind.count());
+    }
+  }
+  if (total < 1) c.fail(at({}, "courtyards"), "no courtyards: add a courtyard, or a courtyard kind with count >= 1");
+
+  // explicit courtyards
+  std::unordered_map<std::string, int> first_named;
+  for (int i = 0; i < s.courtyards_size(); ++i) {
+    const auto& cy = s.courtyards(i);
+    const FieldPath cp = at({}, "courtyards", i);
+    if (cy.name().empty()) {
+      c.fail(at(cp, "name"), "a courtyard needs a name");
+    } else if (auto [it, fresh] = first_named.emplace(cy.name(), i); !fresh) {
+      c.fail(at(cp, "name"), "duplicate courtyard name \"" + cy.name() + "\" (also courtyards[" +
+                                 std::to_string(it->second) + "])");
+    } else if (const std::string* kind = names.generated_kind(cy.name())) {
+      c.fail(at(cp, "name"), "\"" + cy.name() + "\" is also the name of a generated courtyard of kind \"" + *kind + "\"");
+    }
+    names.add_explicit(cy.name());
+    check_community(cy.community(), at(cp, "community"));
+    bool sizes_ok = true;
+    for (const AttributeRule& rule : courtyard_attributes()) {
+      const FieldPath fp = at(cp, rule.name);
+      const bool ok = c.range(attribute_value(cy, fp.back().field), rule.lo, rule.hi, fp);
+      if (rule.name == std::string_view("households") || rule.name == std::string_view("stairwells")) sizes_ok &= ok;
+    }
+    if (sizes_ok && cy.stairwells() > cy.households())
+      c.fail(at(cp, "stairwells"), std::to_string(cy.stairwells()) + " stairwells for " + std::to_string(cy.households()) +
+                                       " households: at most one stairwell per household");
+    if (cy.has_tenure()) check_tenure(c, cy.tenure(), at(cp, "tenure"));
+    check_management(c, cy.management(), at(cp, "management"));
+  }
+
+  // courtyard kinds: distributions
+  for (int k = 0; k < s.courtyard_kinds_size(); ++k) {
+    const auto& kind = s.courtyard_kinds(k);
+    const FieldPath kp = at({}, "courtyard_kinds", k);
+    for (int j = 0; j < kind.communities_size(); ++j) check_community(kind.communities(j), at(kp, "communities", j));
+    if (kind.has_tenure()) check_tenure(c, kind.tenure(), at(kp, "tenure"));
+    check_management(c, kind.management(), at(kp, "management"));
+    std::optional<Support> households, stairwells;
+    for (const AttributeRule& rule : courtyard_attributes()) {
+      const FieldPath fp = at(kp, rule.name);
+      std::optional<Support> support;
+      if (kind.GetReflection()->HasField(kind, fp.back().field)) {
+        const auto& dist = static_cast<const courtyard::v1::Dist&>(kind.GetReflection()->GetMessage(kind, fp.back().field));
+        support = check_dist(c, dist, rule, fp);
+      } else {
+        // absent: every courtyard takes the explicit courtyard's default
+        const pb::FieldDescriptor* f = courtyard::v1::Courtyard::descriptor()->FindFieldByName(rule.name);
+        const double x = attribute_value(courtyard::v1::Courtyard::default_instance(), f);
+        support = Support{x, x};
+      }
+      if (rule.name == std::string_view("households")) households = support;
+      if (rule.name == std::string_view("stairwells")) stairwells = support;
+    }
+    if (households && stairwells && std::lround(stairwells->hi) > std::lround(households->lo))
+      c.fail(at(kp, "stairwells"), "up to " + format_number(stairwells->hi) + " stairwells but as few as " +
+                                       format_number(households->lo) + " households: at most one stairwell per household");
+  }
+
+  check_behaviour(c, s);
+  check_interventions(c, s, steps, names, kinds);
+
+  // per-household snapshots name courtyards
+  const FieldPath op = at(at({}, "run"), "output");
+  for (int i = 0; i < s.run().output().household_snapshots_size(); ++i)
+    if (!names.exists(s.run().output().household_snapshots(i)))
+      c.fail(at(op, "household_snapshots", i), "no courtyard is named \"" + s.run().output().household_snapshots(i) + "\"");
+
+  return c.take();
+}
+
+}  // namespace courtyard::scenario_detail

@@ -1,8 +1,5 @@
-// The metric table: what is recorded for each courtyard (and aggregated over the subdistrict).
-//
-// Each metric is a ratio num/den per courtyard; the subdistrict value is sum(num)/sum(den) over all
-// courtyards (kRatio: a household-weighted mean) or sum(num) (kSum: counts and money). Adding a metric
-// is one row in kMetrics (metrics.cpp) and one case in courtyard_terms().
+// Computing the metrics of model/metric_table.h from the state. Adding a metric is one row in
+// model/metric_table.cpp and one case in terms() here.
 #pragma once
 
 #include <cstdint>
@@ -10,25 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "model/metric_table.h"
 #include "model/model.h"
 #include "model/state.h"
 #include "output/run_file.h"
 
 namespace courtyard {
-
-enum class Aggregate : uint8_t { kRatio, kSum };
-
-struct MetricDef {
-  std::string name;
-  std::string units;
-  std::string long_name;
-  Aggregate aggregate;
-};
-
-// Every metric the engine knows, in output order; per-facility metrics (facility_<name>) last.
-const std::vector<MetricDef>& all_metrics();
-// Index into all_metrics(), or -1.
-int find_metric(const std::string& name);
 
 // num/den of one metric for one courtyard.
 void metric_terms(int metric, const Model& m, const State& s, int32_t c, double* num, double* den);

@@ -1,6 +1,6 @@
 """Compares result files dataset by dataset: every dataset must hold identical bytes.
 
-Attributes that record the invocation (created_utc, command_line) may differ; all others must match.
+Attributes that record the invocation (created_utc, command_line, history) may differ; all others must match.
 usage: compare_runs.py A.h5 B.h5 [C.h5 ...]   (exit 1 on any difference)
 """
 import sys
@@ -8,7 +8,17 @@ import sys
 import h5py
 import numpy as np
 
-VOLATILE_ATTRS = {"created_utc", "command_line"}
+VOLATILE_ATTRS = {"created_utc", "command_line", "history"}
+
+
+def as_bytes(value):
+    """The stored bytes of a dataset's value; variable-length strings by their contents."""
+    if isinstance(value, bytes):
+        return value
+    arr = np.asarray(value)
+    if arr.dtype == object:
+        return b"\0".join(v if isinstance(v, bytes) else str(v).encode() for v in arr.ravel())
+    return arr.tobytes()
 
 
 def datasets(f):
@@ -28,9 +38,7 @@ def main(paths):
                 if set(ref_sets) != set(other_sets):
                     failures.append(f"{other_path}: datasets differ: {sorted(set(ref_sets) ^ set(other_sets))}")
                 for name in sorted(set(ref_sets) & set(other_sets)):
-                    a, b = ref_sets[name][()], other_sets[name][()]
-                    a_bytes = np.asarray(a).tobytes() if not isinstance(a, bytes) else a
-                    b_bytes = np.asarray(b).tobytes() if not isinstance(b, bytes) else b
+                    a_bytes, b_bytes = as_bytes(ref_sets[name][()]), as_bytes(other_sets[name][()])
                     checked += 1
                     if a_bytes != b_bytes:
                         failures.append(f"{other_path}: /{name} differs")

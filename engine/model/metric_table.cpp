@@ -1,0 +1,46 @@
+#include "model/metric_table.h"
+
+#include "model/model.h"
+
+namespace courtyard {
+
+namespace {
+
+std::vector<MetricDef> make_metrics() {
+  std::vector<MetricDef> m = {
+      {"condition_index", "1", "facility condition, repair-cost-weighted mean (1 = as new)", Aggregate::kRatio},
+      {"disorder", "1", "visible disorder: litter, occupied common space (0 = orderly)", Aggregate::kRatio},
+      {"violations", "count", "norm violations since the previous record", Aggregate::kSum},
+      {"collection_rate", "1", "share of occupied flats that paid the last monthly property fee", Aggregate::kRatio},
+      {"fund_balance", "yuan", "courtyard fund balance", Aggregate::kSum},
+      {"trust_mean", "1", "mean trust of resident households in the courtyard's organisation", Aggregate::kRatio},
+      {"satisfaction_mean", "1", "mean satisfaction of resident households", Aggregate::kRatio},
+      {"ties_mean", "1", "mean neighbour ties of resident households", Aggregate::kRatio},
+      {"owner_share", "1", "share of flats occupied by their owners", Aggregate::kRatio},
+      {"renter_share", "1", "share of flats occupied by renters", Aggregate::kRatio},
+      {"vacancy_share", "1", "share of flats standing empty", Aggregate::kRatio},
+      {"move_outs", "count", "households that moved out since the previous record", Aggregate::kSum},
+      {"move_ins", "count", "households that moved in since the previous record", Aggregate::kSum},
+      {"open_demands", "count", "residents' demands raised and not yet addressed", Aggregate::kSum},
+  };
+  for (int f = 0; f < kFacilityCount; ++f)
+    m.push_back({std::string("facility_") + kFacilityNames[f], "1",
+                 std::string("condition of the ") + kFacilityNames[f] + " (1 = as new)", Aggregate::kRatio});
+  return m;
+}
+
+}  // namespace
+
+const std::vector<MetricDef>& all_metrics() {
+  static const std::vector<MetricDef> metrics = make_metrics();
+  return metrics;
+}
+
+int find_metric(const std::string& name) {
+  const auto& all = all_metrics();
+  for (size_t i = 0; i < all.size(); ++i)
+    if (all[i].name == name) return static_cast<int>(i);
+  return -1;
+}
+
+}  // namespace courtyard

@@ -1,0 +1,173 @@
+// Internals of engine/scenario shared by its .cpp files and its tests; not for other subsystems.
+//
+// Locations: every problem is reported against a field path (a list of (field, element index)
+// steps, printed as `courtyard_kinds[1].households`). A Locator turns a path into FILE:LINE:COL:
+// the text parser's ParseInfoTree, the JSON key index, or a --set override, whichever set it.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <google/protobuf/descriptor.h>
+
+#include "core/errors.h"
+#include "courtyard/v1/scenario.pb.h"
+
+namespace courtyard::scenario_detail {
+
+namespace pb = google::protobuf;
+
+// ---- field paths -------------------------------------------------------------------------------
+
+// One step of a field path: a field and, for a repeated field, the element (-1: the whole field).
+struct PathStep {
+  const pb::FieldDescriptor* field = nullptr;
+  int index = -1;
+};
+using FieldPath = std::vector<PathStep>;
+
+// "courtyard_kinds[1].households" (original proto field names).
+std::string path_string(const FieldPath& path);
+// `base` extended by the field `name` of the message type `base` ends in (Scenario when empty).
+// Throws std::logic_error for a name the schema lacks (a programming error, not an input error).
+FieldPath at(const FieldPath& base, std::string_view name, int index = -1);
+
+// ---- locations ---------------------------------------------------------------------------------
+
+struct SourceLoc {
+  std::string file;
+  int line = 0;    // from 1; 0: unknown
+  int column = 0;  // from 1; 0: unknown
+};
+
+Diagnostic make_diagnostic(const SourceLoc& loc, std::string field, std::string message);
+
+// Where a field path was written. Falls back to the nearest written ancestor for a field that
+// was not written (it took its default), and to the bare file name when nothing is known.
+class Locator {
+ public:
+  virtual ~Locator() = default;
+  virtual SourceLoc locate(const FieldPath& path) const = 0;
+};
+
+// A file that records no positions (or positions are unknown): FILE only.
+class FileOnlyLocator : public Locator {
+ public:
+  explicit FileOnlyLocator(std::string file) : file_(std::move(file)) {}
+  SourceLoc locate(const FieldPath&) const override { return {file_, 0, 0}; }
+
+ private:
+  std::string file_;
+};
+
+// Positions keyed by path string, with ancestor fallback (used for JSON).
+class PathMapLocator : public Locator {
+ public:
+  PathMapLocator(std::string file, std::map<std::string, std::pair<int, int>> positions)
+      : file_(std::move(file)), positions_(std::move(positions)) {}
+  SourceLoc locate(const FieldPath& path) const override;
+  const std::map<std::string, std::pair<int, int>>& positions() const { return positions_; }
+
+ private:
+  std::string file_;
+  std::map<std::string, std::pair<int, int>> positions_;
+};
+
+// A field set by --set[i]: validation problems with it (or inside it) are reported there.
+struct OverrideSite {
+  std::string path;  // canonical path string
+  SourceLoc loc;     // --set[i]:1:COL (the value's column)
+};
+
+// Overrides first (the last one to touch a path wins), then the file.
+class ScenarioLocator : public Locator {
+ public:
+  ScenarioLocator(const Locator& file, std::vector<OverrideSite> overrides)
+      : file_(file), overrides_(std::move(overrides)) {}
+  SourceLoc locate(const FieldPath& path) const override;
+
+ private:
+  const Locator& file_;
+  std::vector<OverrideSite> overrides_;
+};
+
+// ---- parsing -----------------------------------------------------------------------------------
+
+// A parsed file: the message and where each field was written, or every syntax error.
+struct Parsed {
+  courtyard::v1::Scenario spec;
+  std::unique_ptr<Locator> locator;
+  std::vector<Diagnostic> errors;  // non-empty: the parse failed
+};
+Parsed parse_text_format(const std::string& file, const std::string& text);
+Parsed parse_json(const std::string& file, const std::string& text);
+
+// Protobuf reports columns with tabs expanded to multiples of 8; the 1-based character column of
+// the 0-based expanded column `col` on line `line` (0-based) of `text`.
+int character_column(const std::string& text, int line, int col);
+
+// Key positions of a JSON document by field path, checked against the schema: syntax errors
+// (parsing stops at the first), unknown keys and values of the wrong shape are appended to `errors`.
+std::map<std::string, std::pair<int, int>> index_json(const std::string& file, const std::string& text,
+                                                      const pb::Descriptor* root,
+                                                      std::vector<Diagnostic>* errors);
+
+// ---- overrides, defaults, validation ----------------------------------------------------------
+
+// Applies --set[index]; returns where later problems with the field it set are to be reported.
+// Throws UsageError (malformed) or ScenarioError (bad path or value).
+OverrideSite apply_override_site(courtyard::v1::Scenario* spec, const std::string& assignment, int index);
+
+// Creates run, run.output, subdistrict, behaviour and its parts, sets every unset field that has a
+// schema default (recursively, in present messages only) and adds a "default" community if none.
+void fill_defaults(courtyard::v1::Scenario* spec);
+
+// Every problem of an effective scenario (defaults filled), located by `locator`.
+std::vector<Diagnostic> validate_scenario(const courtyard::v1::Scenario& spec, const Locator& locator);
+
+// The metric names a scenario may use (output.metrics, intervention conditions).
+const std::vector<std::string>& known_metric_names();
+bool is_known_metric(std::string_view name);
+
+// "<metric> <op> <number>", op one of < <= > >=.
+struct Condition {
+  std::string metric;
+  char op = '<';  // '<' or '>'
+  bool or_equal = false;
+  double value = 0;
+};
+// Parses a targets.condition; on failure returns nullopt and says why in `error`.
+std::optional<Condition> parse_condition(const std::string& text, std::string* error);
+
+// Name of the n-th (from 1) generated courtyard of a kind: "<kind>-<n>".
+std::string generated_courtyard_name(const std::string& kind, int n);
+
+// " (did you mean \"steps\"?)" when a field of `type` is close to the unknown `name`, else "".
+std::string did_you_mean(const pb::Descriptor* type, std::string_view name);
+// A number for messages: whole numbers as integers, others to 12 significant digits ("0.5", "1e+300").
+std::string format_number(double x);
+
+// A courtyard attribute: the field of that name in Courtyard (a value) and CourtyardKind (a Dist),
+// and the range every value of it must lie in.
+struct AttributeRule {
+  const char* name;
+  double lo, hi;
+  bool integer;
+};
+const std::vector<AttributeRule>& courtyard_attributes();
+
+// The valid range of a behavioural parameter: a probability or share in [0,1], a non-negative
+// amount (rates, multipliers, yuan) or any finite number (log-odds weights).
+enum class Bound { kShare, kNonNegative, kFinite };
+struct ParamRule {
+  const char* group;  // field of Behaviour
+  const char* field;  // field of the group's message
+  Bound bound;
+};
+const std::vector<ParamRule>& behaviour_rules();
+
+}  // namespace courtyard::scenario_detail

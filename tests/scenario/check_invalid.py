@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""The invalid-scenario corpus through the command line.
+
+usage: check_invalid.py COURTYARD_EXE CORPUS_DIR VALID_SCENARIO
+
+For every *.txtpb / *.json file in CORPUS_DIR, `courtyard validate FILE` and
+`courtyard run FILE -o TMP/out.h5` must exit 65, print every expected `FILE:LINE:COL: field` to
+stderr, and leave nothing behind in TMP (no out.h5, no temporary file). Expectations are the
+`# expect: LINE:COL: field.path` lines at the top of the file, or of FILE.expect for JSON (which has
+no comments). Then the --set cases, on VALID_SCENARIO: bad overrides exit 65 with a
+`--set[i]:1:COL` prefix, a malformed one exits 64.
+
+Prints one line per case and a last line `N passed, M failed`; exits 1 on any failure.
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+EXIT_USAGE = 64
+EXIT_BAD_SCENARIO = 65
+
+
+def expectations(path):
+    """The `# expect:` lines of a corpus file (or of its .expect companion)."""
+    source = path + ".expect" if os.path.exists(path + ".expect") else path
+    out = []
+    with open(source, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line.startswith("# expect: "):
+                out.append(line[len("# expect: "):])
+            elif not line.startswith("#"):
+                break
+    return out
+
+
+def run_case(exe, args, code, needles):
+    """Runs `exe args...` in an empty temporary folder (also the output's folder); returns problems."""
+    problems = []
+    with tempfile.TemporaryDirectory(prefix="courtyard_invalid_") as tmp:
+        argv = [exe] + [a.replace("{tmp}", tmp) for a in args]
+        try:
+            p = subprocess.run(argv, cwd=tmp, capture_output=True, text=True, timeout=120)
+        except subprocess.TimeoutExpired:
+            return [f"timed out: {' '.join(argv)}"]
+        if p.returncode != code:
+            problems.append(f"{args[0]}: exit {p.returncode}, expected {code}; stderr: {p.stderr.strip()[:500]}")
+        for needle in needles:
+            if needle not in p.stderr:
+                problems.append(f"{args[0]}: stderr lacks {needle!r}; stderr: {p.stderr.strip()[:500]}")
+        left = sorted(os.listdir(tmp))
+        if left:
+            problems.append(f"{args[0]}: left files behind: {', '.join(left)}")
+    return problems
+
+
+def main(argv):
+    if len(argv) != 4:
+        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        return 2
+    exe, corpus, valid = (os.path.abspath(a) for a in argv[1:])
+    if not os.access(exe, os.X_OK):
+        print(f"not an executable: {exe}", file=sys.stderr)
+        return 2
+
+    cases = []  # (name, [(args, code, needles)])
+    files = sorted(f for f in os.listdir(corpus) if f.endswith((".txtpb", ".json")))
+    for name in files:
+        path = os.path.join(corpus, name)
+        needles = [f"{path}:{e}" for e in expectations(path)]
+        if not needles:
+            cases.append((name, None))
+            continue
+        cases.append((name, [(["validate", path], EXIT_BAD_SCENARIO, needles),
+                             (["run", path, "-o", "{tmp}/out.h5"], EXIT_BAD_SCENARIO, needles)]))
+
+    # --set problems, reported at the override
+    set_cases = [
+        ("set_index_past_end", ["--set", "courtyards[5].households=3"], EXIT_BAD_SCENARIO,
+         ["--set[0]:1:12: courtyards[5]"]),
+        ("set_not_a_number", ["--set", "run.steps=abc"], EXIT_BAD_SCENARIO, ["--set[0]:1:11: run.steps"]),
+        ("set_value_out_of_range", ["--set", "courtyards[0].households=0"], EXIT_BAD_SCENARIO,
+         ["--set[0]:1:26: courtyards[0].households"]),
+        ("set_unknown_field_second", ["--set", "run.seed=3", "--set", "run.stepz=4"], EXIT_BAD_SCENARIO,
+         ["--set[1]:1:5: run.stepz"]),
+        ("set_malformed", ["--set", "foo"], EXIT_USAGE, []),
+    ]
+    for name, extra, code, needles in set_cases:
+        cases.append((name, [(["validate", valid] + extra, code, needles),
+                             (["run", valid, "-o", "{tmp}/out.h5"] + extra, code, needles)]))
+
+    passed = failed = 0
+    for name, runs in cases:
+        if runs is None:
+            problems = ["no '# expect:' line"]
+        else:
+            problems = [p for args, code, needles in runs for p in run_case(exe, args, code, needles)]
+        if problems:
+            failed += 1
+            print(f"FAIL {name}")
+            for p in problems:
+                print(f"     {p}")
+        else:
+            passed += 1
+            print(f"ok   {name}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,340 @@
+// Validation rules, one property per test; every problem is collected and located.
+#include <cmath>
+#include <set>
+
+#include "model/model.h"
+#include "scenario/detail.h"
+#include "test_util.h"
+
+namespace courtyard {
+namespace {
+
+using scenario_detail::Bound;
+using scenario_detail::behaviour_rules;
+using testing::find_field;
+using testing::joined;
+using testing::kMinimal;
+using testing::problems_of;
+
+// The scenario is rejected with a problem on `field`.
+::testing::AssertionResult rejects(const std::vector<Diagnostic>& ds, const std::string& field) {
+  if (find_field(ds, field)) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "no problem on " << field << "; got:\n" << joined(ds);
+}
+::testing::AssertionResult rejects(const std::vector<std::string>& overrides, const std::string& field) {
+  return rejects(problems_of(kMinimal, overrides), field);
+}
+
+TEST(Validate, MinimalAndDemoScenariosAreValid) {
+  EXPECT_TRUE(problems_of(kMinimal).empty()) << joined(problems_of(kMinimal));
+  EXPECT_TRUE(problems_of(embedded_default_scenario()).empty());
+}
+
+TEST(Validate, EveryProblemReportedNotOnlyTheFirst) {
+  const auto ds = problems_of(R"(
+    run { steps: 0 start_date: "2015-13-01" }
+    courtyards { name: "A" households: 0 initial_trust: 2 }
+    courtyards { name: "A" }
+  )");
+  EXPECT_TRUE(rejects(ds, "run.steps"));
+  EXPECT_TRUE(rejects(ds, "run.start_date"));
+  EXPECT_TRUE(rejects(ds, "courtyards[0].households"));
+  EXPECT_TRUE(rejects(ds, "courtyards[0].initial_trust"));
+  EXPECT_TRUE(rejects(ds, "courtyards[1].name"));
+  EXPECT_EQ(ds.size(), 5u) << joined(ds);
+  // each located at its field
+  EXPECT_EQ(find_field(ds, "courtyards[0].initial_trust")->format().rfind("t.txtpb:3:42: courtyards[0].initial_trust: ", 0),
+            0u);
+}
+
+TEST(Validate, RunSettings) {
+  EXPECT_TRUE(rejects({"run.steps=0"}, "run.steps"));
+  EXPECT_TRUE(rejects({"run.steps=-3"}, "run.steps"));
+  EXPECT_TRUE(rejects({"run.steps=100001"}, "run.steps"));
+  EXPECT_TRUE(problems_of(kMinimal, {"run.steps=100000"}).empty());
+  EXPECT_TRUE(problems_of(kMinimal, {"run.steps=1"}).empty());
+  for (const char* bad : {"2015-02-30", "2015-1-5", "05/01/2015", "", "2015-01-05x"})
+    EXPECT_TRUE(rejects({std::string("run.start_date=") + bad}, "run.start_date")) << bad;
+  EXPECT_TRUE(problems_of(kMinimal, {"run.start_date=2016-02-29"}).empty());
+  EXPECT_TRUE(rejects({"run.output.record_every=0"}, "run.output.record_every"));
+  EXPECT_TRUE(rejects({"run.output.block_records=0"}, "run.output.block_records"));
+  EXPECT_TRUE(problems_of(kMinimal, {"run.seed=0"}).empty());
+  EXPECT_TRUE(problems_of(kMinimal, {"run.seed=18446744073709551615"}).empty());
+}
+
+TEST(Validate, MetricNamesMustBeKnownAndListedOnce) {
+  std::string all = "run { output {";
+  for (const auto& m : scenario_detail::known_metric_names()) all += " metrics: \"" + m + "\"";
+  all += " } }\ncourtyards { name: \"A\" }";
+  EXPECT_TRUE(problems_of(all).empty()) << joined(problems_of(all));
+  EXPECT_EQ(scenario_detail::known_metric_names().size(), 14u + kFacilityCount);
+  const auto ds = problems_of("run { output { metrics: \"disorder\" metrics: \"joy\" metrics: \"disorder\" } }\n"
+                              "courtyards { name: \"A\" }");
+  EXPECT_TRUE(rejects(ds, "run.output.metrics[1]"));
+  EXPECT_TRUE(rejects(ds, "run.output.metrics[2]"));
+  EXPECT_EQ(ds.size(), 2u) << joined(ds);
+}
+
+TEST(Validate, AtLeastOneCourtyard) {
+  EXPECT_TRUE(rejects(problems_of("run { steps: 5 }"), "courtyards"));
+  EXPECT_TRUE(rejects(problems_of("courtyard_kinds { name: \"k\" count: 0 }"), "courtyards"));
+  EXPECT_TRUE(problems_of("courtyard_kinds { name: \"k\" count: 1 }").empty());
+}
+
+TEST(Validate, NamesUniqueAndNonEmpty) {
+  EXPECT_TRUE(rejects(problems_of("courtyards { households: 5 stairwells: 1 }"), "courtyards[0].name"));
+  EXPECT_TRUE(rejects(problems_of("courtyards { name: \"A\" } courtyards { name: \"A\" }"), "courtyards[1].name"));
+  EXPECT_TRUE(rejects(problems_of("courtyard_kinds { name: \"k\" } courtyard_kinds { name: \"k\" }"),
+                      "courtyard_kinds[1].name"));
+  EXPECT_TRUE(rejects(problems_of("courtyard_kinds { count: 2 }"), "courtyard_kinds[0].name"));
+  EXPECT_TRUE(rejects(problems_of("communities { name: \"E\" } communities { name: \"E\" } courtyards { name: \"A\" }"),
+                      "communities[1].name"));
+  EXPECT_TRUE(rejects(problems_of("communities { } courtyards { name: \"A\" }"), "communities[0].name"));
+  // an explicit courtyard may not take a generated courtyard's name; outside the count it may
+  EXPECT_TRUE(rejects(problems_of("courtyard_kinds { name: \"old\" count: 3 } courtyards { name: \"old-2\" }"),
+                      "courtyards[0].name"));
+  EXPECT_TRUE(problems_of("courtyard_kinds { name: \"old\" count: 3 } courtyards { name: \"old-4\" }").empty());
+  EXPECT_TRUE(problems_of("courtyard_kinds { name: \"old\" count: 3 } courtyards { name: \"old-02\" }").empty());
+}
+
+TEST(Validate, CommunityReferencesMustExist) {
+  const auto ds = problems_of(R"(
+    communities { name: "East" }
+    courtyards { name: "A" community: "West" }
+    courtyards { name: "B" community: "East" }
+    courtyard_kinds { name: "k" communities: "East" communities: "North" }
+  )");
+  EXPECT_TRUE(rejects(ds, "courtyards[0].community"));
+  EXPECT_TRUE(rejects(ds, "courtyard_kinds[0].communities[1]"));
+  EXPECT_EQ(ds.size(), 2u) << joined(ds);
+  // the implicit default community may be named
+  EXPECT_TRUE(problems_of("courtyards { name: \"A\" community: \"default\" }").empty());
+}
+
+TEST(Validate, CourtyardSizes) {
+  EXPECT_TRUE(rejects({"courtyards[0].households=0"}, "courtyards[0].households"));
+  EXPECT_TRUE(rejects({"courtyards[0].households=100001"}, "courtyards[0].households"));
+  EXPECT_TRUE(rejects({"courtyards[0].stairwells=0"}, "courtyards[0].stairwells"));
+  EXPECT_TRUE(rejects({"courtyards[0].stairwells=21"}, "courtyards[0].stairwells"));  // > 20 households
+  EXPECT_TRUE(problems_of(kMinimal, {"courtyards[0].stairwells=20"}).empty());
+  EXPECT_TRUE(rejects({"courtyards[0].floors=0"}, "courtyards[0].floors"));
+  EXPECT_TRUE(rejects({"courtyards[0].floors=61"}, "courtyards[0].floors"));
+  EXPECT_TRUE(rejects({"courtyards[0].build_year=1899"}, "courtyards[0].build_year"));
+  EXPECT_TRUE(rejects({"courtyards[0].build_year=2101"}, "courtyards[0].build_year"));
+  EXPECT_TRUE(problems_of(kMinimal, {"courtyards[0].floors=60", "courtyards[0].build_year=2100"}).empty());
+}
+
+TEST(Validate, CourtyardSharesInUnitInterval) {
+  for (const char* f : {"party_member_share", "initial_condition", "initial_disorder", "initial_collection",
+                        "initial_trust"}) {
+    const std::string path = std::string("courtyards[0].") + f;
+    EXPECT_TRUE(rejects({path + "=1.01"}, path));
+    EXPECT_TRUE(rejects({path + "=-0.01"}, path));
+    EXPECT_TRUE(problems_of(kMinimal, {path + "=1"}).empty()) << path;
+    EXPECT_TRUE(problems_of(kMinimal, {path + "=0"}).empty()) << path;
+  }
+  // NaN written in the file is not a share
+  EXPECT_TRUE(rejects(problems_of("courtyards { name: \"A\" initial_trust: nan }"), "courtyards[0].initial_trust"));
+}
+
+TEST(Validate, AmountsNonNegative) {
+  for (const char* f : {"fee_per_month", "initial_fund", "flat_area_m2", "maintenance_per_household_month"}) {
+    const std::string path = std::string("courtyards[0].") + f;
+    EXPECT_TRUE(rejects({path + "=-1"}, path));
+    EXPECT_TRUE(problems_of(kMinimal, {path + "=0"}).empty()) << path;
+  }
+  EXPECT_TRUE(rejects(problems_of("courtyards { name: \"A\" initial_fund: inf }"), "courtyards[0].initial_fund"));
+  EXPECT_TRUE(rejects({"subdistrict.budget_yuan=-5"}, "subdistrict.budget_yuan"));
+}
+
+TEST(Validate, ManagementMustBeSpecified) {
+  EXPECT_TRUE(rejects({"courtyards[0].management=MANAGEMENT_UNSPECIFIED"}, "courtyards[0].management"));
+  EXPECT_TRUE(problems_of(kMinimal, {"courtyards[0].management=MANAGEMENT_COMPANY"}).empty());
+}
+
+TEST(Validate, TenureSharesSumToOne) {
+  auto with = [](const std::string& tenure) {
+    return problems_of("courtyards { name: \"A\" tenure { " + tenure + " } }");
+  };
+  EXPECT_TRUE(with("owner: 0.62 renter: 0.30 vacant: 0.08").empty());
+  EXPECT_TRUE(with("owner: 1").empty());
+  EXPECT_TRUE(with("owner: 0.3333333 renter: 0.3333333 vacant: 0.3333334").empty());
+  EXPECT_TRUE(rejects(with("owner: 0.6 renter: 0.3"), "courtyards[0].tenure"));
+  EXPECT_TRUE(rejects(with("owner: 0.5 renter: 0.5 vacant: 0.00001"), "courtyards[0].tenure"));
+  EXPECT_TRUE(rejects(with("owner: 1.5 renter: -0.5"), "courtyards[0].tenure.owner"));
+  EXPECT_TRUE(rejects(with("owner: 1.5 renter: -0.5"), "courtyards[0].tenure.renter"));
+  EXPECT_TRUE(rejects(problems_of("courtyard_kinds { name: \"k\" tenure { owner: 0.2 } }"), "courtyard_kinds[0].tenure"));
+  // a missing tenure mix means owner-occupied
+  EXPECT_TRUE(problems_of("courtyards { name: \"A\" }").empty());
+}
+
+// A kind with one distribution, and the problems of it.
+std::vector<Diagnostic> kind_with(const std::string& dist) {
+  return problems_of("courtyard_kinds { name: \"k\" count: 2 " + dist + " }");
+}
+
+TEST(Validate, DistributionsWellFormed) {
+  EXPECT_TRUE(kind_with("households { fixed: 30 }").empty());
+  EXPECT_TRUE(kind_with("households { uniform { min: 30 max: 30 } }").empty());
+  EXPECT_TRUE(kind_with("initial_trust { normal { mean: 0.5 sd: 0.1 min: 0 max: 1 } }").empty());
+  EXPECT_TRUE(rejects(kind_with("households { }"), "courtyard_kinds[0].households"));
+  EXPECT_TRUE(rejects(kind_with("households { uniform { min: 90 max: 30 } }"), "courtyard_kinds[0].households.uniform"));
+  EXPECT_TRUE(rejects(kind_with("initial_trust { normal { mean: 0.5 sd: -0.1 min: 0 max: 1 } }"),
+                      "courtyard_kinds[0].initial_trust.normal.sd"));
+  EXPECT_TRUE(rejects(kind_with("initial_trust { normal { mean: 0.5 sd: 0.1 min: 0.8 max: 0.2 } }"),
+                      "courtyard_kinds[0].initial_trust.normal"));
+}
+
+TEST(Validate, DistributionRangeFitsTheField) {
+  EXPECT_TRUE(rejects(kind_with("households { uniform { min: 0 max: 30 } }"), "courtyard_kinds[0].households.uniform.min"));
+  EXPECT_TRUE(rejects(kind_with("floors { uniform { min: 5 max: 70 } }"), "courtyard_kinds[0].floors.uniform.max"));
+  EXPECT_TRUE(rejects(kind_with("households { fixed: 0 }"), "courtyard_kinds[0].households.fixed"));
+  EXPECT_TRUE(rejects(kind_with("initial_trust { fixed: 1.2 }"), "courtyard_kinds[0].initial_trust.fixed"));
+  EXPECT_TRUE(rejects(kind_with("fee_per_month { uniform { min: -5 max: 30 } }"),
+                      "courtyard_kinds[0].fee_per_month.uniform.min"));
+  // a normal is clamped to [min, max]: unset bounds (+-1e300) do not fit a bounded field
+  const auto ds = kind_with("initial_trust { normal { mean: 0.5 sd: 0.1 } }");
+  EXPECT_TRUE(rejects(ds, "courtyard_kinds[0].initial_trust.normal.min"));
+  EXPECT_TRUE(rejects(ds, "courtyard_kinds[0].initial_trust.normal.max"));
+  EXPECT_NE(find_field(ds, "courtyard_kinds[0].initial_trust.normal.min")->message.find("set normal.min"),
+            std::string::npos);
+  // an unbounded-above field needs only min
+  EXPECT_TRUE(kind_with("fee_per_month { normal { mean: 30 sd: 10 min: 0 } }").empty());
+}
+
+TEST(Validate, KindStairwellsNeverExceedHouseholds) {
+  EXPECT_TRUE(kind_with("households { uniform { min: 10 max: 20 } } stairwells { uniform { min: 1 max: 10 } }").empty());
+  EXPECT_TRUE(rejects(kind_with("households { uniform { min: 5 max: 20 } } stairwells { uniform { min: 1 max: 10 } }"),
+                      "courtyard_kinds[0].stairwells"));
+  // absent: the courtyard default (4 stairwells)
+  EXPECT_TRUE(rejects(kind_with("households { fixed: 3 }"), "courtyard_kinds[0].stairwells"));
+}
+
+TEST(Validate, KindCountInRange) {
+  EXPECT_TRUE(rejects(problems_of("courtyards { name: \"A\" } courtyard_kinds { name: \"k\" count: -1 }"),
+                      "courtyard_kinds[0].count"));
+  EXPECT_TRUE(rejects(problems_of("courtyard_kinds { name: \"k\" count: 100001 }"), "courtyard_kinds[0].count"));
+}
+
+TEST(Validate, EveryBehaviourParameterHasARule) {
+  // each double of each Behaviour part is classified exactly once (a new field needs a rule)
+  std::set<std::string> ruled;
+  for (const auto& r : behaviour_rules())
+    EXPECT_TRUE(ruled.insert(std::string(r.group) + "." + r.field).second) << r.group << "." << r.field;
+  size_t fields = 0;
+  const auto* behaviour = courtyard::v1::Behaviour::descriptor();
+  for (int i = 0; i < behaviour->field_count(); ++i) {
+    const auto* group = behaviour->field(i)->message_type();
+    ASSERT_NE(group, nullptr);
+    for (int j = 0; j < group->field_count(); ++j) {
+      ++fields;
+      EXPECT_TRUE(ruled.count(behaviour->field(i)->name() + "." + group->field(j)->name()))
+          << "no rule for " << behaviour->field(i)->name() << "." << group->field(j)->name();
+    }
+  }
+  EXPECT_EQ(fields, ruled.size());
+}
+
+TEST(Validate, BehaviourParametersInRange) {
+  for (const auto& r : behaviour_rules()) {
+    const std::string path = std::string("behaviour.") + r.group + "." + r.field;
+    switch (r.bound) {
+      case Bound::kShare:
+        EXPECT_TRUE(rejects({path + "=1.5"}, path));
+        EXPECT_TRUE(rejects({path + "=-0.1"}, path));
+        break;
+      case Bound::kNonNegative:
+        EXPECT_TRUE(rejects({path + "=-0.1"}, path));
+        EXPECT_TRUE(problems_of(kMinimal, {path + "=1e6"}).empty()) << path;
+        break;
+      case Bound::kFinite:
+        EXPECT_TRUE(problems_of(kMinimal, {path + "=-20"}).empty()) << path;
+        EXPECT_TRUE(rejects(problems_of(std::string(kMinimal) + "behaviour { " + r.group + " { " + r.field + ": inf } }"),
+                            path));
+        break;
+    }
+  }
+}
+
+TEST(Validate, CooperationSharesSumToOne) {
+  EXPECT_TRUE(rejects({"behaviour.cooperation.hump_share=0.2"}, "behaviour.cooperation"));
+  EXPECT_TRUE(problems_of(kMinimal, {"behaviour.cooperation.hump_share=0.2", "behaviour.cooperation.other_share=0"}).empty());
+}
+
+// The minimal scenario plus one intervention.
+std::vector<Diagnostic> with_intervention(const std::string& body) {
+  return problems_of(std::string(kMinimal) + "courtyard_kinds { name: \"old\" count: 2 }\ninterventions { " + body + " }");
+}
+
+TEST(Validate, InterventionSchedule) {
+  EXPECT_TRUE(with_intervention("start_step: 0 end_step: 9 subsidy { yuan: 1 }").empty());
+  EXPECT_TRUE(rejects(with_intervention("start_step: 10 subsidy { yuan: 1 }"), "interventions[0].start_step"));
+  EXPECT_TRUE(rejects(with_intervention("start_step: -1 subsidy { yuan: 1 }"), "interventions[0].start_step"));
+  EXPECT_TRUE(rejects(with_intervention("start_step: 5 end_step: 4 subsidy { yuan: 1 }"), "interventions[0].end_step"));
+  const auto ds = with_intervention("start_step: 5 end_step: 10 subsidy { yuan: 1 }");
+  ASSERT_TRUE(rejects(ds, "interventions[0].end_step"));
+  EXPECT_NE(find_field(ds, "interventions[0].end_step")->message.find("past the end of the run"), std::string::npos);
+}
+
+TEST(Validate, InterventionAmountsAndAction) {
+  EXPECT_TRUE(rejects(with_intervention("intensity: 1.1 subsidy { yuan: 1 }"), "interventions[0].intensity"));
+  EXPECT_TRUE(rejects(with_intervention("cost_yuan: -1 subsidy { yuan: 1 }"), "interventions[0].cost_yuan"));
+  EXPECT_TRUE(rejects(with_intervention("payer: PAYER_UNSPECIFIED subsidy { yuan: 1 }"), "interventions[0].payer"));
+  EXPECT_TRUE(rejects(with_intervention("name: \"x\""), "interventions[0]"));
+  EXPECT_TRUE(rejects(with_intervention("subsidy { yuan: -1 }"), "interventions[0].subsidy.yuan"));
+  EXPECT_TRUE(rejects(with_intervention("subsidy { }"), "interventions[0].subsidy"));
+  EXPECT_TRUE(rejects(with_intervention("fee_change { fee_per_month: -1 }"), "interventions[0].fee_change.fee_per_month"));
+  EXPECT_TRUE(rejects(with_intervention("fee_change { }"), "interventions[0].fee_change"));
+  EXPECT_TRUE(rejects(with_intervention("management_change { }"), "interventions[0].management_change.management"));
+  EXPECT_TRUE(with_intervention("management_change { management: MANAGEMENT_SELF }").empty());
+  EXPECT_TRUE(rejects(with_intervention("cleaning { weekly_share: 2 }"), "interventions[0].cleaning.weekly_share"));
+  EXPECT_TRUE(with_intervention("hardware_upgrade { facilities: \"roof\" facilities: \"common_rooms\" }").empty());
+  EXPECT_TRUE(rejects(with_intervention("hardware_upgrade { facilities: \"lift\" }"),
+                      "interventions[0].hardware_upgrade.facilities[0]"));
+}
+
+TEST(Validate, InterventionTargets) {
+  EXPECT_TRUE(with_intervention("targets { courtyards: \"A\" courtyards: \"old-2\" } subsidy { yuan: 1 }").empty());
+  EXPECT_TRUE(rejects(with_intervention("targets { courtyards: \"old-3\" } subsidy { yuan: 1 }"),
+                      "interventions[0].targets.courtyards[0]"));
+  EXPECT_TRUE(rejects(with_intervention("targets { courtyards: \"A\" courtyards: \"B\" } subsidy { yuan: 1 }"),
+                      "interventions[0].targets.courtyards[1]"));
+  EXPECT_TRUE(with_intervention("targets { kind: \"old\" } subsidy { yuan: 1 }").empty());
+  EXPECT_TRUE(rejects(with_intervention("targets { kind: \"new\" } subsidy { yuan: 1 }"), "interventions[0].targets.kind"));
+  EXPECT_TRUE(with_intervention("targets { condition: \"collection_rate < 0.5\" } subsidy { yuan: 1 }").empty());
+  EXPECT_TRUE(rejects(with_intervention("targets { condition: \"happiness < 0.5\" } subsidy { yuan: 1 }"),
+                      "interventions[0].targets.condition"));
+  // per-facility conditions, as the sim's metric table has them
+  EXPECT_TRUE(with_intervention("targets { condition: \"facility_roof < 0.3\" } hardware_upgrade { }").empty());
+  EXPECT_TRUE(rejects(with_intervention("targets { condition: \"facility_lift < 0.3\" } hardware_upgrade { }"),
+                      "interventions[0].targets.condition"));
+}
+
+TEST(Validate, ConditionGrammar) {
+  std::string error;
+  const auto c = scenario_detail::parse_condition("  disorder>=0.25 ", &error);
+  ASSERT_TRUE(c.has_value()) << error;
+  EXPECT_EQ(c->metric, "disorder");
+  EXPECT_EQ(c->op, '>');
+  EXPECT_TRUE(c->or_equal);
+  EXPECT_DOUBLE_EQ(c->value, 0.25);
+  const auto d = scenario_detail::parse_condition("fund_balance < -1e3", &error);
+  ASSERT_TRUE(d.has_value()) << error;
+  EXPECT_EQ(d->op, '<');
+  EXPECT_FALSE(d->or_equal);
+  EXPECT_DOUBLE_EQ(d->value, -1000);
+  for (const char* bad : {"", "disorder", "disorder < ", "disorder == 0.5", "disorder < 0.5 and", "< 0.5",
+                          "disorder <> 0.5", "joy < 0.5", "disorder < nan"}) {
+    EXPECT_FALSE(scenario_detail::parse_condition(bad, &error).has_value()) << bad;
+    EXPECT_FALSE(error.empty());
+  }
+}
+
+TEST(Validate, HouseholdSnapshotsNameCourtyards) {
+  EXPECT_TRUE(problems_of("run { output { household_snapshots: \"k-2\" } } courtyard_kinds { name: \"k\" count: 2 }").empty());
+  EXPECT_TRUE(rejects(problems_of("run { output { household_snapshots: \"k-3\" } } courtyard_kinds { name: \"k\" count: 2 }"),
+                      "run.output.household_snapshots[0]"));
+}
+
+}  // namespace
+}  // namespace courtyard
