@@ -14,5 +14,5 @@ echo "scale benchmark: $n courtyards, 52 weeks, output on; $(nproc) cores; commi
 for t in "${threads[@]}"; do
   "$bin" run benchmarks/scale.txtpb -o "$out" --force --threads "$t" --progress none \
     --set "courtyard_kinds[0].count=$old" --set "courtyard_kinds[1].count=$managed" |
-    grep -E '^(population|run|time)' | sed "s/^/[threads=$t] /"
+    grep -E '^(population|run|time|phases)' | sed "s/^/[threads=$t] /"
 done

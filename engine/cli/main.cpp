@@ -155,6 +155,10 @@ int cmd_run(int argc, char** argv, const std::string& command_line) {
                 format_date(model.start_date).c_str(), static_cast<unsigned long long>(model.seed), threads);
     std::printf("time       %.2f s, %.3g household-steps/s (metrics %.2f s, output %.2f s)\n", r.seconds,
                 r.seconds > 0 ? r.household_steps / r.seconds : 0.0, r.record_seconds, r.write_seconds);
+    std::printf("phases    ");
+    for (int i = 0; i < static_cast<int>(Phase::kCount); ++i)
+      std::printf(" %s %.2fs%s", phase_name(static_cast<Phase>(i)), r.phase_seconds[i],
+                  i + 1 < static_cast<int>(Phase::kCount) ? "," : "\n");
     std::printf("\n%-20s %14s %14s\n", "subdistrict", "start", "end");
     for (size_t k = 0; k < r.columns.size(); ++k)
       std::printf("%-20s %14.4g %14.4g  %s\n", r.columns[k].name.c_str(), r.first_subdistrict[k],
