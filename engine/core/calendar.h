@@ -18,8 +18,8 @@ Date civil_from_days(int64_t z);
 bool parse_date(const std::string& text, Date* out);
 std::string format_date(Date d);
 
-// True when the week starting on `week_start` holds the first day of a calendar month (day <= 7 of it
-// or the month turns inside the week): monthly processes run in that week.
+// True when the week starts on one of the first seven days of a calendar month: exactly one week of
+// each month does, so monthly processes run once a month.
 inline bool is_first_week_of_month(Date week_start) { return week_start.day <= 7; }
 
 }  // namespace courtyard

@@ -29,6 +29,8 @@ enum class Purpose : uint16_t {
   kInterventions = 11,      // targeting and effects of interventions
   kLab = 12,                // behavioural lab games
   kMeetings = 13,           // meetings and votes (governance)
+  kNewcomer = 14,           // traits of a household moving into a flat
+  kLeaving = 15,            // where a leaving household goes and what happens to its flat
 };
 
 // A stream of uniform 32-bit words for one (purpose, courtyard, household, step). Cheap to create:

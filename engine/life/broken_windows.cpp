@@ -33,9 +33,9 @@ void broken_windows(const Week& w, State& s, int32_t c) {
   const double norm = 1.0 / (1.0 - 0.5 * p.social_control), half_control = 0.5 * p.social_control;
   int32_t cheap = 0, costly = 0, residents = 0;
   for (int64_t h = h0; h < h1; ++h) {
+    const double u = r.uniform();  // drawn for every flat: vacancies do not shift the others' draws
     if (!occupied(s, h)) continue;
     ++residents;
-    const double u = r.uniform();
     const double control = (1.0 - half_control * (s.ties[h] + s.norms[h])) * norm;
     const double p_cheap = clamp01(cheap_at_cue * control), p_costly = clamp01(costly_at_cue * control);
     // one uniform decides both: [0, p_cheap) cheap, [p_cheap, p_cheap + p_costly) costly

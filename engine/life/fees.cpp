@@ -2,6 +2,7 @@
 // cooperation type's willingness given its belief about neighbours, its trust, satisfaction and means,
 // its tenure, and whether anyone collects. Conditional cooperators match slightly less than they believe
 // others give (Fischbacher & Gachter 2010), which makes payment decay where nothing props it up.
+#include <algorithm>
 #include <cmath>
 
 #include "core/rng.h"
@@ -65,6 +66,9 @@ void fee_payment(const Week& w, State& s, int32_t c) {
   s.fund[c] += income;
   s.paid_month[c] = income;
   s.spent_month[c] = 0;
+  // basic services are paid first, as far as the fund goes (not seen as improvement)
+  const CourtyardSpec& spec = w.model.courtyards[c];
+  s.fund[c] -= std::min(s.fund[c], spec.running_cost_per_household_month * spec.households);
   const double rate = due > 0 ? static_cast<double>(paid) / due : 0.0;
   s.collection_rate[c] = static_cast<float>(rate);
 

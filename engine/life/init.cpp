@@ -21,7 +21,7 @@ CoopType draw_coop_type(const Params& p, double u) {
 void settle_newcomer(const Model& m, State& s, int32_t c, int64_t h, Tenure tenure, double ability,
                      uint32_t draw_a, uint32_t draw_b) {
   const Params& p = m.params;
-  Stream r(m.seed, Purpose::kMoveIn, static_cast<uint32_t>(c), draw_a, draw_b);
+  Stream r(m.seed, Purpose::kNewcomer, static_cast<uint32_t>(c), draw_a, draw_b);
   const double cue = disorder_cue(s, c);
   s.tenure[h] = tenure;
   s.coop[h] = draw_coop_type(p, r.uniform());
@@ -58,7 +58,9 @@ void init_courtyard(const Model& m, State& s, int32_t c) {
   s.cleaning_share[c] = 0.f;
   s.open_demands[c] = 0;
   s.urgent_demands[c] = 0;
-  s.cleaning_paid[c] = spec.management != Management::kNone;
+  // cleaning is paid in the first week of each month; until then, as if the last month's was paid
+  s.cleaning_paid[c] = spec.management != Management::kNone &&
+                       spec.initial_fund >= p.broken_windows.cleaning_cost_per_household_month * spec.households;
   s.violations[c] = s.move_outs[c] = s.move_ins[c] = s.leavers[c] = 0;
 
   // households: flats dealt to stairwells in blocks, floors bottom-up within a stairwell

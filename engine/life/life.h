@@ -67,6 +67,8 @@ double payment_probability(const Params& p, CoopType type, double belief, double
                            double satisfaction, double ability, bool renter, bool managed);
 // 5. demands (life/demands.cpp): a household holds at most kMaxDemands open demands
 inline constexpr int kMaxDemands = 3;
+// Urgent demands from failures a courtyard can have open: one per facility and level of urgency.
+inline constexpr int kMaxUrgentDemands = kFacilityCount * kMaxDemands;
 void demands(const Week& w, State& s, int32_t c);
 // 6. moving (life/moving.cpp): leaving within the courtyard, then newcomers into vacancies.
 void move_out(const Week& w, State& s, int32_t c);

@@ -29,9 +29,11 @@ void move_out(const Week& w, State& s, int32_t c) {
   const double keep_empty = std::max(0.0, 1.0 - p.let_share - p.sell_share);
   const double total = let + sell + keep_empty;
 
-  // the largest leaving probability anyone here can have (fully dissatisfied, full means): a draw above
-  // it needs no exp() to be decided
-  const double p_max = logistic(std::max(lo_owner, lo_renter) + log_diss + p.means_weight * 0.5);
+  // the largest leaving probability anyone here can have: lo is linear in dissatisfaction d and means a
+  // over [0,1]^2, so its maximum is at a corner. A draw above it needs no exp() to be decided.
+  const double lo_base = std::max(lo_owner, lo_renter);
+  const double p_max = logistic(std::max({lo_base, lo_base + log_diss + 0.5 * p.means_weight,
+                                          lo_base + log_diss - 0.5 * p.means_weight}));
 
   Stream r(w.model.seed, Purpose::kMoveOut, static_cast<uint32_t>(c), 0, static_cast<uint32_t>(w.step));
   int32_t leavers = 0;
@@ -46,7 +48,11 @@ void move_out(const Week& w, State& s, int32_t c) {
     if (u_leave >= logistic(lo)) continue;
 
     // this household leaves; some stay in the community and look for a flat in another courtyard
-    const double u_where = r.uniform(), u_flat = r.uniform();
+    // (a stream of its own, so leavers do not shift the draws of the households after them)
+    double u_where, u_flat;
+    Stream(w.model.seed, Purpose::kLeaving, static_cast<uint32_t>(c), static_cast<uint32_t>(h - h0),
+           static_cast<uint32_t>(w.step))
+        .uniform_pair(&u_where, &u_flat);
     if (u_where < p.within_community_share) s.mover_ability[h] = s.ability[h];
     ++leavers;
     uint8_t market = kForRent;

@@ -21,8 +21,9 @@ double satisfaction_target(const State& s, int32_t c, int open_demands) {
   const double env = environment_quality(s, c);
   const double service = service_level(s.management[c]);
   const double fairness = s.collection_rate[c];  // do the others pay their share?
-  const double burden = (open_demands < 3 ? open_demands : 3) / 3.0;
-  return clamp01(0.55 * env + 0.25 * service + 0.2 * fairness - 0.15 * burden);
+  const double burden = (open_demands < kMaxDemands ? open_demands : kMaxDemands) / double(kMaxDemands);
+  const double urgent = s.urgent_demands[c] / double(kMaxUrgentDemands);  // failures left unrepaired
+  return clamp01(0.55 * env + 0.25 * service + 0.2 * fairness - 0.15 * burden - 0.1 * urgent);
 }
 
 void satisfaction_and_trust(const Week& w, State& s, int32_t c) {

@@ -43,7 +43,7 @@ void wear_and_failures(const Week& w, State& s, int32_t c) {
     const double worn = 1.0 - cond;
     if (r.bernoulli(p.failure_prob_at_zero * worn * worn)) {
       cond = clamp01f(static_cast<float>(cond - p.failure_drop));
-      s.urgent_demands[c] += 1;  // an urgent demand everyone sees
+      if (s.urgent_demands[c] < kMaxUrgentDemands) s.urgent_demands[c] += 1;  // an urgent demand everyone sees
       Event e;
       e.step = w.step;
       e.courtyard = c;
@@ -98,7 +98,7 @@ void maintenance(const Week& w, State& s, int32_t c) {
       if (s.condition[c * kFacilityCount + f] < s.condition[c * kFacilityCount + worst]) worst = f;
     float& cond = s.condition[c * kFacilityCount + worst];
     if (cond >= 0.999f) break;
-    const double full_cost = repair_cost(m, c, worst, 1.0 - cond);
+    const double full_cost = repair_cost(m, c, worst, 1.0 - cond);  // > 0: validated
     const double spend = std::min(budget, full_cost);
     const double gain = (1.0 - cond) * spend / full_cost;
     cond = clamp01f(static_cast<float>(cond + gain));

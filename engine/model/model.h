@@ -96,6 +96,7 @@ struct CourtyardSpec {
   double flat_area_m2 = 60;
   double initial_collection = 0.5, initial_trust = 0.5;
   double maintenance_per_household_month = 0;  // yuan
+  double running_cost_per_household_month = 0;  // yuan
 };
 
 enum class InterventionType : uint8_t {

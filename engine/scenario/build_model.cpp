@@ -94,6 +94,7 @@ CourtyardSpec to_spec(const courtyard::v1::Courtyard& cy, std::string name, int3
   c.initial_collection = cy.initial_collection();
   c.initial_trust = cy.initial_trust();
   c.maintenance_per_household_month = cy.maintenance_per_household_month();
+  c.running_cost_per_household_month = cy.running_cost_per_household_month();
   return c;
 }
 

@@ -162,7 +162,7 @@ const std::vector<AttributeRule>& courtyard_attributes();
 
 // The valid range of a behavioural parameter: a probability or share in [0,1], a non-negative
 // amount (rates, multipliers, yuan) or any finite number (log-odds weights).
-enum class Bound { kShare, kNonNegative, kFinite };
+enum class Bound { kShare, kNonNegative, kPositive, kFinite };
 struct ParamRule {
   const char* group;  // field of Behaviour
   const char* field;  // field of the group's message

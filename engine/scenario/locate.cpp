@@ -139,8 +139,8 @@ std::string format_number(double x) {
 const std::vector<AttributeRule>& courtyard_attributes() {
   constexpr double inf = std::numeric_limits<double>::infinity();
   static const std::vector<AttributeRule> rules = {
-      {"households", 1, 100000, true},
-      {"stairwells", 1, 100000, true},  // and at most households
+      {"households", 1, 20000, true},  // a random stream holds 2^18 words: ample for 20,000 flats
+      {"stairwells", 1, 255, true},    // and at most households; stored in a byte
       {"floors", 1, 60, true},
       {"build_year", 1900, 2100, true},
       {"party_member_share", 0, 1, false},
@@ -152,6 +152,7 @@ const std::vector<AttributeRule>& courtyard_attributes() {
       {"initial_collection", 0, 1, false},
       {"initial_trust", 0, 1, false},
       {"maintenance_per_household_month", 0, inf, false},
+      {"running_cost_per_household_month", 0, inf, false},
   };
   return rules;
 }

@@ -48,6 +48,11 @@ class Checker {
   bool non_negative(double x, const FieldPath& path) {
     return range(x, 0, std::numeric_limits<double>::infinity(), path);
   }
+  bool positive(double x, const FieldPath& path) {
+    if (x > 0 && std::isfinite(x)) return true;
+    fail(path, "must be > 0, got " + format_number(x));
+    return false;
+  }
   bool finite(double x, const FieldPath& path) {
     if (std::isfinite(x)) return true;
     fail(path, "must be a finite number, got " + format_number(x));
@@ -213,6 +218,7 @@ void check_behaviour(Checker& c, const Scenario& s) {
     switch (rule.bound) {
       case Bound::kShare: c.share(x, fp); break;
       case Bound::kNonNegative: c.non_negative(x, fp); break;
+      case Bound::kPositive: c.positive(x, fp); break;
       case Bound::kFinite: c.finite(x, fp); break;
     }
   }
@@ -296,6 +302,8 @@ void check_interventions(Checker& c, const Scenario& s, int steps, const Courtya
         } else {
           c.non_negative(iv.subsidy().yuan(), at(sp, "yuan"));
         }
+        if (iv.payer() == courtyard::v1::Intervention::PAYER_COURTYARD)
+          c.fail(at(ip, "payer"), "a subsidy is paid by the subdistrict, not by the courtyard it goes to");
         break;
       }
       case courtyard::v1::Intervention::kManagementChange:
@@ -322,7 +330,7 @@ const std::vector<ParamRule>& behaviour_rules() {
       {"decay", "wear_age_factor", Bound::kNonNegative},
       {"decay", "failure_prob_at_zero", Bound::kShare},
       {"decay", "failure_drop", Bound::kShare},                 // condition lost
-      {"decay", "repair_cost_per_household", Bound::kNonNegative},
+      {"decay", "repair_cost_per_household", Bound::kPositive},  // divides in maintenance
       {"broken_windows", "cheap_base_prob", Bound::kShare},
       {"broken_windows", "cheap_disorder_risk_ratio", Bound::kNonNegative},  // a ratio of probabilities
       {"broken_windows", "costly_base_prob", Bound::kShare},
@@ -345,7 +353,7 @@ const std::vector<ParamRule>& behaviour_rules() {
       {"trust", "satisfaction_rate", Bound::kShare},
       {"moving", "owner_base_per_year", Bound::kShare},
       {"moving", "renter_base_per_year", Bound::kShare},
-      {"moving", "dissatisfaction_odds", Bound::kNonNegative},
+      {"moving", "dissatisfaction_odds", Bound::kPositive},  // its log is taken
       {"moving", "means_weight", Bound::kFinite},
       {"moving", "let_share", Bound::kShare},
       {"moving", "sell_share", Bound::kShare},
@@ -390,6 +398,11 @@ std::optional<Condition> parse_condition(const std::string& text, std::string* e
   }
   if (!is_known_metric(c.metric)) {
     *error = "unknown metric \"" + c.metric + "\" (known: " + quoted_list(known_metric_names()) + ")";
+    return std::nullopt;
+  }
+  // counters reset at every record: a condition on them would depend on the output settings
+  if (c.metric == "violations" || c.metric == "move_outs" || c.metric == "move_ins") {
+    *error = "\"" + c.metric + "\" counts since the last record and cannot be a condition";
     return std::nullopt;
   }
   // operator

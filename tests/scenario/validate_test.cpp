@@ -247,6 +247,11 @@ TEST(Validate, BehaviourParametersInRange) {
         EXPECT_TRUE(rejects({path + "=-0.1"}, path));
         EXPECT_TRUE(problems_of(kMinimal, {path + "=1e6"}).empty()) << path;
         break;
+      case Bound::kPositive:
+        EXPECT_TRUE(rejects({path + "=0"}, path));
+        EXPECT_TRUE(rejects({path + "=-0.1"}, path));
+        EXPECT_TRUE(problems_of(kMinimal, {path + "=1e6"}).empty()) << path;
+        break;
       case Bound::kFinite:
         EXPECT_TRUE(problems_of(kMinimal, {path + "=-20"}).empty()) << path;
         EXPECT_TRUE(rejects(problems_of(std::string(kMinimal) + "behaviour { " + r.group + " { " + r.field + ": inf } }"),
