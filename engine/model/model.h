@@ -134,6 +134,7 @@ struct OutputSpec {
   int32_t record_every = 1;
   int32_t block_records = 52;
   bool per_facility = false;
+  std::vector<int32_t> household_snapshots;  // courtyard ids whose households are recorded one by one
 };
 
 struct Model {

@@ -191,6 +191,12 @@ Model build_model(const LoadedScenario& loaded) {
     }
   }
 
+  for (const auto& name : run.output().household_snapshots())
+    m.output.household_snapshots.push_back(courtyard_id.at(name));
+  std::sort(m.output.household_snapshots.begin(), m.output.household_snapshots.end());
+  m.output.household_snapshots.erase(std::unique(m.output.household_snapshots.begin(), m.output.household_snapshots.end()),
+                                     m.output.household_snapshots.end());
+
   // household slices and the courtyards of each community
   m.household_offset.assign(1, 0);
   for (const auto& c : m.courtyards) m.household_offset.push_back(m.household_offset.back() + c.households);
