@@ -31,6 +31,8 @@ enum class Purpose : uint16_t {
   kMeetings = 13,           // meetings and votes (governance)
   kNewcomer = 14,           // traits of a household moving into a flat
   kLeaving = 15,            // where a leaving household goes and what happens to its flat
+  kFlatArea = 16,           // floor area of each flat (votes under art. 278)
+  kLevy = 17,               // asking households for a levy
 };
 
 // A stream of uniform 32-bit words for one (purpose, courtyard, household, step). Cheap to create:

@@ -12,6 +12,9 @@
 
 namespace courtyard {
 
+// Condition a facility loses to one act of damage (assumption, docs/ODD.md).
+constexpr float kDamagePerCostlyViolation = 0.005f;
+
 double violation_probability(double base_prob, double disorder_risk_ratio, double cue, double ties,
                              double norms, double social_control) {
   const double risk = 1.0 + (disorder_risk_ratio - 1.0) * cue;
@@ -57,7 +60,7 @@ void broken_windows(const Week& w, State& s, int32_t c) {
   for (int32_t k = 0; k < costly; ++k) {
     const uint32_t f = r.below(kFacilityCount);
     float& cond = s.condition[c * kFacilityCount + f];
-    cond = clamp01f(cond - 0.02f);
+    cond = clamp01f(cond - kDamagePerCostlyViolation);
   }
 }
 

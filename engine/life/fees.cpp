@@ -11,7 +11,7 @@
 namespace courtyard {
 
 double payment_probability(const Params& params, CoopType type, double belief, double trust,
-                           double satisfaction, double ability, bool renter, bool managed) {
+                           double satisfaction, double ability, bool renter, bool managed, double pressure) {
   const auto& p = params.fee_payment;
   const double slope = params.cooperation.conditional_slope;
   double willingness = 0;
@@ -30,7 +30,7 @@ double payment_probability(const Params& params, CoopType type, double belief, d
               p.satisfaction_weight * (satisfaction - 0.5) + p.ability_weight * (ability - 0.5);
   if (renter) lo -= p.renter_penalty;
   if (managed) lo += p.collection_effort;
-  return logistic(lo);
+  return logistic(lo + pressure);
 }
 
 void fee_payment(const Week& w, State& s, int32_t c) {
@@ -45,6 +45,9 @@ void fee_payment(const Week& w, State& s, int32_t c) {
   // decisions
   Stream r(w.model.seed, Purpose::kFeePayment, static_cast<uint32_t>(c), 0, static_cast<uint32_t>(w.step));
   const bool managed = s.management[c] != Management::kNone;
+  const auto& g = params.governance;
+  const bool covenant = s.institutions[c] & kCovenant;
+  const bool recent_meeting = s.weeks_since_meeting[c] < 26;
   int32_t due = 0, paid = 0;
   for (int64_t h = h0; h < h1; ++h) {
     const double u = r.uniform();  // drawn for every slot so vacancies do not shift others' draws
@@ -53,8 +56,13 @@ void fee_payment(const Week& w, State& s, int32_t c) {
       continue;
     }
     ++due;
+    // social pressure: the covenant's graduated sanctions (again for last month's non-payers), and the
+    // face-to-face discussion of a recent meeting (half its effect, fading with time: assumption)
+    double pressure = 0;
+    if (covenant) pressure += g.covenant_pressure * ((s.flags[h] & kPaid) ? 1.0 : 2.0);
+    if (recent_meeting && (s.civic[h] & kAttended)) pressure += 0.5 * g.communication_effect;
     const double prob = payment_probability(params, s.coop[h], s.belief[h], s.trust[h], s.satisfaction[h],
-                                            s.ability[h], s.tenure[h] == Tenure::kRenter, managed);
+                                            s.ability[h], s.tenure[h] == Tenure::kRenter, managed, pressure);
     if (u < prob) {
       s.flags[h] |= kPaid;
       ++paid;
@@ -68,15 +76,27 @@ void fee_payment(const Week& w, State& s, int32_t c) {
   s.spent_month[c] = 0;
   // basic services are paid first, as far as the fund goes (not seen as improvement)
   const CourtyardSpec& spec = w.model.courtyards[c];
-  s.fund[c] -= std::min(s.fund[c], spec.running_cost_per_household_month * spec.households);
+  const double running_due = spec.running_cost_per_household_month * spec.households;
+  s.fund[c] -= std::min(s.fund[c], running_due);
+  // self-financing: the month's fees cover the month's running costs (due, paid or not) and what was
+  // spent on cleaning and maintenance
+  s.self_financing[c] = income > 0 && income >= running_due + s.costs_month[c];
+  s.costs_month[c] = 0;
   const double rate = due > 0 ? static_cast<double>(paid) / due : 0.0;
   s.collection_rate[c] = static_cast<float>(rate);
 
-  // beliefs: households learn how many paid through their ties (well connected: accurately)
+  // beliefs: households learn how many paid through their ties (well connected: accurately), or
+  // from the accounts posted at the gate, which everyone reads alike
   const double lr = params.cooperation.belief_learning_rate;
+  const bool posted = s.institutions[c] & kTransparency;
   for (int64_t h = h0; h < h1; ++h) {
+    const double noise = r.noise();  // drawn for every flat
     if (!occupied(s, h)) continue;
-    const double observed = clamp01(rate + (1.0 - s.ties[h]) * 0.25 * r.noise());
+    if (posted) {
+      s.belief[h] += static_cast<float>(lr * (clamp01(rate + g.accounts_noise * noise) - s.belief[h]));
+      continue;
+    }
+    const double observed = clamp01(rate + (1.0 - s.ties[h]) * 0.25 * noise);
     s.belief[h] += static_cast<float>(lr * (0.3 + 0.7 * s.ties[h]) * (observed - s.belief[h]));
   }
 }

@@ -1,5 +1,6 @@
 // Initial state of a courtyard: facilities, fund, and one household per flat.
 #include <cmath>
+#include <limits>
 
 #include "core/rng.h"
 #include "life/life.h"
@@ -27,11 +28,13 @@ void settle_newcomer(const Model& m, State& s, int32_t c, int64_t h, Tenure tenu
   s.coop[h] = draw_coop_type(p, r.uniform());
   s.flags[h] = 0;
   s.demands[h] = 0;
+  s.civic[h] = 0;
+  s.visited_step[h] = 0;
   s.ability[h] = static_cast<float>(ability >= 0 ? ability : clamp01(r.normal(0.5 - 0.2 * cue, 0.18)));
   s.years[h] = 0.f;
   s.engagement[h] = static_cast<float>(clamp01(r.normal(0.25, 0.1)));
   s.trust[h] = static_cast<float>(clamp01(r.normal(0.45, 0.1)));
-  s.satisfaction[h] = static_cast<float>(clamp01(r.normal(satisfaction_target(s, c, 0), 0.1)));
+  s.satisfaction[h] = static_cast<float>(clamp01(r.normal(satisfaction_target(s, c, 0, p.governance.services_weight), 0.1)));
   s.ties[h] = static_cast<float>(p.ties.newcomer_ties);
   s.norms[h] = static_cast<float>(clamp01(r.normal(0.6 - 0.15 * cue, 0.15)));
   // a newcomer guesses payment from what it hears on arrival
@@ -56,6 +59,20 @@ void init_courtyard(const Model& m, State& s, int32_t c) {
   s.spent_month[c] = 0;
   s.paid_month[c] = 0;
   s.cleaning_share[c] = 0.f;
+  s.institutions[c] = 0;
+  s.maintenance_rate[c] = spec.maintenance_per_household_month;
+  s.services_level[c] = 0.f;
+  s.visit_coverage[c] = 0.f;
+  s.joint_history[c] = static_cast<float>(spec.joint_payment_history);
+  s.weeks_since_meeting[c] = 1 << 20;  // never
+  s.meetings[c] = 0;
+  s.last_attendance[c] = std::numeric_limits<float>::quiet_NaN();
+  s.levy_proposal[c] = -1;
+  s.levy_weeks_left[c] = 0;
+  s.levy_adopted[c] = 0;
+  s.last_levy_share[c] = std::numeric_limits<float>::quiet_NaN();
+  s.costs_month[c] = 0;
+  s.self_financing[c] = 0;
   s.open_demands[c] = 0;
   s.urgent_demands[c] = 0;
   // cleaning is paid in the first week of each month; until then, as if the last month's was paid
@@ -66,15 +83,16 @@ void init_courtyard(const Model& m, State& s, int32_t c) {
   // households: flats dealt to stairwells in blocks, floors bottom-up within a stairwell
   const int64_t h0 = first_household(m, c), n = spec.households;
   const double building_age = std::max(0.0, m.start_date.year - spec.build_year + 0.0);
-  const double satisfaction = satisfaction_target(s, c, 0);
+  const double satisfaction = satisfaction_target(s, c, 0, p.governance.services_weight);
   for (int64_t i = 0; i < n; ++i) {
     const int64_t h = h0 + i;
     Stream r(m.seed, Purpose::kInitHouseholds, static_cast<uint32_t>(c), static_cast<uint32_t>(i), 0);
     const int64_t per_stairwell = (n + spec.stairwells - 1) / spec.stairwells;
     const int64_t in_stairwell = i % per_stairwell;
     s.stairwell[h] = static_cast<uint8_t>(std::min<int64_t>(i / per_stairwell, 255));
-    const int64_t per_floor = std::max<int64_t>(1, (per_stairwell + spec.floors - 1) / spec.floors);
-    s.floor[h] = static_cast<uint8_t>(std::min<int64_t>(1 + in_stairwell / per_floor, spec.floors));
+    // floors spread evenly over the stairwell's flats, ground floor first
+    const int64_t in_this = std::min<int64_t>(per_stairwell, n - (i / per_stairwell) * per_stairwell);
+    s.floor[h] = static_cast<uint8_t>(1 + in_stairwell * spec.floors / in_this);
 
     const double u = r.uniform();
     const Tenure tenure = u < spec.owner_share                      ? Tenure::kOwner
@@ -88,6 +106,8 @@ void init_courtyard(const Model& m, State& s, int32_t c) {
     if (tenure != Tenure::kVacant && r.bernoulli(spec.initial_collection)) flags |= kPaid;
     s.flags[h] = flags;
     s.demands[h] = 0;
+    s.civic[h] = 0;
+    s.visited_step[h] = 0;
     s.ability[h] = static_cast<float>(clamp01(r.normal(renter ? 0.45 : 0.55, 0.18)));
     // owners of a work-unit dormitory have often lived there since it was built
     const double years = renter ? -2.0 * std::log(r.uniform_pos()) : r.uniform(0, std::max(1.0, building_age));

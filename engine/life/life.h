@@ -59,12 +59,13 @@ double violation_probability(double base_prob, double disorder_risk_ratio, doubl
 // 3. satisfaction and trust (life/trust.cpp)
 void satisfaction_and_trust(const Week& w, State& s, int32_t c);
 // What satisfaction moves towards for a household with `open_demands` demands.
-double satisfaction_target(const State& s, int32_t c, int open_demands);
+double satisfaction_target(const State& s, int32_t c, int open_demands, double services_weight);
 // 4. monthly fee payment (life/fees.cpp)
 void fee_payment(const Week& w, State& s, int32_t c);
 // Probability that a household pays (also used by the lab's public-goods game).
+// `pressure`: log-odds of social pressure (covenant, a recent meeting), 0 without governance.
 double payment_probability(const Params& p, CoopType type, double belief, double trust,
-                           double satisfaction, double ability, bool renter, bool managed);
+                           double satisfaction, double ability, bool renter, bool managed, double pressure = 0);
 // 5. demands (life/demands.cpp): a household holds at most kMaxDemands open demands
 inline constexpr int kMaxDemands = 3;
 // Urgent demands from failures a courtyard can have open: one per facility and level of urgency.

@@ -13,7 +13,9 @@ void ties_and_norms(const Week& w, State& s, int32_t c) {
   const float growth = static_cast<float>(p.growth_per_year / 52.0);
   // each neighbour who left takes a share of everyone's acquaintance with them
   const float kept = static_cast<float>(1.0 - 0.5 * s.leavers[c] / static_cast<double>(flats > 0 ? flats : 1));
-  const float order = static_cast<float>(1.0 - disorder_cue(s, c));
+  // norms drift towards the order residents see, or towards the covenant's rules once adopted
+  float order = static_cast<float>(1.0 - disorder_cue(s, c));
+  if ((s.institutions[c] & kCovenant) && order < 0.8f) order = 0.8f;
   constexpr float kWeek = 1.0f / 52.0f;
   for (int64_t h = h0; h < h1; ++h) {
     if (!occupied(s, h)) continue;

@@ -17,13 +17,14 @@ double service_level(Management m) {
 }
 }  // namespace
 
-double satisfaction_target(const State& s, int32_t c, int open_demands) {
+double satisfaction_target(const State& s, int32_t c, int open_demands, double services_weight) {
   const double env = environment_quality(s, c);
   const double service = service_level(s.management[c]);
   const double fairness = s.collection_rate[c];  // do the others pay their share?
   const double burden = (open_demands < kMaxDemands ? open_demands : kMaxDemands) / double(kMaxDemands);
   const double urgent = s.urgent_demands[c] / double(kMaxUrgentDemands);  // failures left unrepaired
-  return clamp01(0.55 * env + 0.25 * service + 0.2 * fairness - 0.15 * burden - 0.1 * urgent);
+  return clamp01(0.55 * env + 0.25 * service + 0.2 * fairness - 0.15 * burden - 0.1 * urgent +
+                 services_weight * s.services_level[c]);
 }
 
 void satisfaction_and_trust(const Week& w, State& s, int32_t c) {
@@ -33,14 +34,16 @@ void satisfaction_and_trust(const Week& w, State& s, int32_t c) {
   const double value_seen = s.perceived_value[c];
   // the targets for households without and with open demands (0..3)
   double target[4];
-  for (int d = 0; d < 4; ++d) target[d] = satisfaction_target(s, c, d);
+  for (int d = 0; d < 4; ++d) target[d] = satisfaction_target(s, c, d, w.model.params.governance.services_weight);
+  // posted accounts: everyone sees where the money goes, almost without noise
+  const double noise_sd = (s.institutions[c] & kTransparency) ? w.model.params.governance.accounts_noise : p.opacity_noise;
   Stream r(w.model.seed, Purpose::kPerception, static_cast<uint32_t>(c), 0, static_cast<uint32_t>(w.step));
   for (int64_t h = h0; h < h1; ++h) {
     if (!occupied(s, h)) continue;
     const double t = target[s.demands[h] < 3 ? s.demands[h] : 3];
     s.satisfaction[h] += static_cast<float>(p.satisfaction_rate * (t - s.satisfaction[h]));
     // what this household makes of the money: accounts and the state of the courtyard, seen noisily
-    const double signal = clamp01(0.6 * value_seen + 0.4 * env + p.opacity_noise * r.noise());
+    const double signal = clamp01(0.6 * value_seen + 0.4 * env + noise_sd * r.noise());
     s.trust[h] += static_cast<float>(p.rate * (signal - s.trust[h]));
   }
 }

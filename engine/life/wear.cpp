@@ -76,11 +76,12 @@ void maintenance(const Week& w, State& s, int32_t c) {
     if (s.cleaning_paid[c]) {
       s.fund[c] -= cleaning;
       s.spent_month[c] += cleaning;
+      s.costs_month[c] += cleaning;
     }
   }
 
   // routine budget for the week, plus urgent repairs of failed facilities when the fund allows
-  double budget = std::min(s.fund[c], spec.maintenance_per_household_month * spec.households * 12.0 / 52.0);
+  double budget = std::min(s.fund[c], s.maintenance_rate[c] * spec.households * 12.0 / 52.0);
   for (int f = 0; f < kFacilityCount; ++f) {
     float& cond = s.condition[c * kFacilityCount + f];
     if (cond < 0.3f) {
@@ -105,6 +106,7 @@ void maintenance(const Week& w, State& s, int32_t c) {
     budget -= spend;
     s.fund[c] -= spend;
     s.spent_month[c] += spend;
+    s.costs_month[c] += spend;
     if (gain >= 0.1) {
       Event e;
       e.step = w.step;

@@ -22,6 +22,12 @@ std::vector<MetricDef> make_metrics() {
       {"move_outs", "count", "households that moved out since the previous record", Aggregate::kSum},
       {"move_ins", "count", "households that moved in since the previous record", Aggregate::kSum},
       {"open_demands", "count", "residents' demands raised and not yet addressed", Aggregate::kSum},
+      {"meetings", "count", "courtyard meetings since the previous record", Aggregate::kSum},
+      {"attendance_rate", "1", "share of resident households at the last meeting", Aggregate::kRatio},
+      {"levy_paid_share", "1", "share of asked households that paid the last levy", Aggregate::kRatio},
+      {"self_financing", "1", "1 when last month's fees covered last month's running costs", Aggregate::kRatio},
+      {"five_haves", "count", "of the five haves: organisation, meeting place, rules, services, own funds", Aggregate::kRatio},
+      {"star_rating", "stars", "civilised-courtyard star rating, 1 to 5", Aggregate::kRatio},
   };
   for (int f = 0; f < kFacilityCount; ++f)
     m.push_back({std::string("facility_") + kFacilityNames[f], "1",

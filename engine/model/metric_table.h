@@ -36,6 +36,12 @@ enum MetricId : int {
   kMoveOuts,
   kMoveIns,
   kOpenDemands,
+  kMeetings,
+  kAttendanceRate,
+  kLevyPaidShare,
+  kSelfFinancing,
+  kFiveHaves,
+  kStarRating,
   kFirstFacility  // facility_<name> follow, one per facility
 };
 

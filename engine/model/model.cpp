@@ -17,9 +17,35 @@ const char* intervention_type_name(InterventionType t) {
     case InterventionType::kSubsidy: return "subsidy";
     case InterventionType::kManagementChange: return "management_change";
     case InterventionType::kCleaning: return "cleaning";
+    case InterventionType::kReceptionStation: return "reception_station";
+    case InterventionType::kHouseholdSurvey: return "household_survey";
+    case InterventionType::kHomeVisits: return "home_visits";
+    case InterventionType::kPartyBranch: return "party_branch";
+    case InterventionType::kResidentsCouncil: return "residents_council";
+    case InterventionType::kResidentsCommittee: return "residents_committee";
+    case InterventionType::kCovenant: return "covenant";
+    case InterventionType::kAwards: return "awards";
+    case InterventionType::kServices: return "services";
+    case InterventionType::kTransparencyBoard: return "transparency_board";
+    case InterventionType::kActivity: return "activity";
+    case InterventionType::kMeeting: return "meeting";
+    case InterventionType::kLevy: return "levy";
     case InterventionType::kCount: break;
   }
   return "unknown";
+}
+
+bool ProposalSpec::benefits(int floor, int stairwell) const {
+  switch (beneficiaries) {
+    case Beneficiaries::kEveryone: return true;
+    case Beneficiaries::kUpperFloors: return floor >= floors_from;
+    case Beneficiaries::kLowerFloors: return floor <= floors_to;
+    case Beneficiaries::kStairwells:
+      for (int32_t s : stairwells)
+        if (s == stairwell) return true;
+      return false;
+  }
+  return false;
 }
 
 const char* event_type_name(EventType t) {

@@ -76,6 +76,14 @@ struct Params {
   struct {
     double raise_prob, address_share;
   } demands;
+  struct {
+    double attendance_intercept, attendance_engagement_weight, attendance_ties_weight, attendance_owner_bonus;
+    double attendance_mobilisation, communication_effect, written_effect, persuasion_effect;
+    double decision_pressure, covenant_pressure, levy_intercept, levy_benefit_weight, levy_success_share;
+    double levy_followup_weeks;  // whole weeks, rounded where used
+    double accounts_noise, visit_trust_gain, visit_engagement_gain, meeting_demand_threshold;
+    double services_weight, award_gain, activity_ties_gain, committee_maintenance, reception_address_share;
+  } governance;
 };
 
 // A courtyard's fixed description and initial values.
@@ -97,6 +105,7 @@ struct CourtyardSpec {
   double initial_collection = 0.5, initial_trust = 0.5;
   double maintenance_per_household_month = 0;  // yuan
   double running_cost_per_household_month = 0;  // yuan
+  double joint_payment_history = 0;             // [0,1]
 };
 
 enum class InterventionType : uint8_t {
@@ -105,8 +114,41 @@ enum class InterventionType : uint8_t {
   kSubsidy,
   kManagementChange,
   kCleaning,
+  // governance
+  kReceptionStation,
+  kHouseholdSurvey,
+  kHomeVisits,
+  kPartyBranch,
+  kResidentsCouncil,
+  kResidentsCommittee,
+  kCovenant,
+  kAwards,
+  kServices,
+  kTransparencyBoard,
+  kActivity,
+  kMeeting,
+  kLevy,
   kCount
 };
+
+enum class VotingRule : uint8_t { kMajorityPresent = 1, kArt278Ordinary = 2, kArt278Major = 3 };
+enum class Beneficiaries : uint8_t { kEveryone = 1, kUpperFloors = 2, kLowerFloors = 3, kStairwells = 4 };
+enum class Caller : uint8_t { kCouncil = 1, kCommittee = 2, kCommunity = 3 };
+
+// A proposal put to a meeting or asked door to door (agenda item). Proposal 0 of every model is the
+// council's agenda of open demands; the covenant is proposal 1.
+struct ProposalSpec {
+  std::string name;
+  double cost_per_household = 0;  // yuan
+  Beneficiaries beneficiaries = Beneficiaries::kEveryone;
+  int32_t floors_from = 0, floors_to = 0;
+  std::vector<int32_t> stairwells;
+  VotingRule rule = VotingRule::kMajorityPresent;
+  int32_t facility = -1;  // repaired when a levy goes ahead; -1 none
+  bool benefits(int floor, int stairwell) const;
+};
+inline constexpr int32_t kProposalDemands = 0;
+inline constexpr int32_t kProposalCovenant = 1;
 const char* intervention_type_name(InterventionType t);
 
 struct InterventionSpec {
@@ -115,7 +157,8 @@ struct InterventionSpec {
   int32_t start_step = 0;
   int32_t end_step = 0;  // inclusive
   double intensity = 1;
-  double cost_yuan = 0;  // per targeted courtyard, at start
+  double cost_yuan = 0;                 // per targeted courtyard, at start
+  double cost_per_household_yuan = 0;   // plus this per flat of the courtyard
   bool paid_by_subdistrict = true;
   // Targets: a fixed list of courtyards, optionally filtered at start by a condition on a metric.
   std::vector<int32_t> courtyards;  // ascending ids
@@ -125,8 +168,12 @@ struct InterventionSpec {
   double condition_value = 0;
   // Type-specific values.
   std::vector<int32_t> facilities;  // hardware upgrade: facility ids (all when empty)
-  double value = 0;                 // fee change: new fee; subsidy: yuan; cleaning: weekly share
+  double value = 0;                 // fee change: new fee; subsidy: yuan; cleaning: weekly share;
+                                    // home visits: coverage per week; services: level
   Management management = Management::kNone;
+  int32_t proposal = -1;            // meeting, levy, covenant: index into Model::proposals
+  Caller caller = Caller::kCommunity;
+  bool persuasion = false;          // meeting: community workers persuade
 };
 
 struct OutputSpec {
@@ -157,7 +204,8 @@ struct Model {
   std::vector<int32_t> community_courtyards;  // courtyard ids grouped by community, ascending
   std::vector<int32_t> community_offset;      // (ncommunity+1) into community_courtyards
 
-  std::vector<InterventionSpec> interventions;  // in scenario order
+  std::vector<InterventionSpec> interventions;  // in scenario order (packages expanded)
+  std::vector<ProposalSpec> proposals;          // agenda items; 0: open demands, 1: the covenant
 
   // the effective scenario (after defaults and overrides) as protobuf text, and its sha256
   std::string scenario_name;

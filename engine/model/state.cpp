@@ -1,5 +1,7 @@
 #include "model/state.h"
 
+#include <cstring>
+
 namespace courtyard {
 
 void State::allocate(int64_t nhousehold, int32_t ncourtyard) {
@@ -13,9 +15,17 @@ void State::allocate(int64_t nhousehold, int32_t ncourtyard) {
   condition.assign(static_cast<size_t>(ncourtyard) * kFacilityCount, 0.f);
 }
 
+namespace {
+// Byte equality: NaN entries (no meeting yet, say) compare equal to themselves, and -0 differs from 0.
+template <class T>
+bool same_bytes(const std::vector<T>& a, const std::vector<T>& b) {
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
+}
+}  // namespace
+
 bool State::operator==(const State& other) const {
-  bool same = step == other.step && condition == other.condition;
-#define COURTYARD_EQ(type, name, doc) same = same && name == other.name;
+  bool same = step == other.step && same_bytes(condition, other.condition);
+#define COURTYARD_EQ(type, name, doc) same = same && same_bytes(name, other.name);
   COURTYARD_HOUSEHOLD_FIELDS(COURTYARD_EQ)
   COURTYARD_COURTYARD_FIELDS(COURTYARD_EQ)
 #undef COURTYARD_EQ

@@ -12,7 +12,7 @@
 
 namespace courtyard {
 
-// Household hot state: 6 bytes + 9 floats = 42 bytes per household.
+// Household hot state: 9 bytes + 9 floats = 45 bytes per household (46 with padding of the arrays).
 //   X(type, name, unit/meaning)
 #define COURTYARD_HOUSEHOLD_FIELDS(X)                                                          \
   X(Tenure, tenure, "owner-occupier, renter, or vacant flat")                                  \
@@ -20,7 +20,9 @@ namespace courtyard {
   X(uint8_t, stairwell, "stairwell (unit) index, from 0")                                      \
   X(uint8_t, floor, "floor, from 1")                                                           \
   X(uint8_t, flags, "bit flags (HouseholdFlag)")                                                \
-  X(uint8_t, demands, "open demands this household has raised")                                \
+  X(uint8_t, demands, "open demands this household has raised")                               \
+  X(uint8_t, civic, "bit flags (CivicFlag): meetings and levies")                              \
+  X(uint16_t, visited_step, "step of the last home visit + 1 (0: never)")                      \
   X(float, ability, "ability to pay, [0,1]")                                                   \
   X(float, years, "years in residence")                                                        \
   X(float, engagement, "engagement in courtyard affairs, [0,1]")                               \
@@ -34,6 +36,20 @@ namespace courtyard {
 
 // kForRent / kForSale: a vacant flat on the market; a vacant flat with neither is kept empty.
 enum HouseholdFlag : uint8_t { kParty = 1, kPaid = 2, kForRent = 4, kForSale = 8 };
+// kAttended: at the last meeting; kLevyPaid / kLevyAsked: the open levy; kPersuaded: reached by persuasion.
+enum CivicFlag : uint8_t { kAttended = 1, kLevyPaid = 2, kLevyAsked = 4, kPersuaded = 8 };
+// Institutions and practices in force in a courtyard (bit flags).
+enum Institution : uint16_t {
+  kReception = 1,       // reception station in the courtyard
+  kSurveyed = 2,        // the "two clears": assets and demands known
+  kPartyBranch = 4,     // courtyard party branch; members known
+  kCouncil = 8,         // residents' council decides the agenda
+  kCommittee = 16,      // residents' committee executes, collects, keeps accounts
+  kCovenant = 32,       // residents' covenant adopted
+  kTransparency = 64,   // monthly accounts posted at the gate
+  kAwards = 128,        // recognition awards, monthly
+  kActivities = 256,    // regular activities (banquets), monthly
+};
 
 // Courtyard state, one entry per courtyard (condition: kFacilityCount entries per courtyard).
 #define COURTYARD_COURTYARD_FIELDS(X)                                                          \
@@ -52,7 +68,21 @@ enum HouseholdFlag : uint8_t { kParty = 1, kPaid = 2, kForRent = 4, kForSale = 8
   X(int32_t, violations, "violations since the last record")                                   \
   X(int32_t, move_outs, "households that moved out since the last record")                     \
   X(int32_t, move_ins, "households that moved in since the last record")                       \
-  X(int32_t, leavers, "households leaving this step (scratch for the moving phase)")
+  X(int32_t, leavers, "households leaving this step (scratch for the moving phase)")          \
+  X(uint16_t, institutions, "institutions in force (Institution bit flags)")                   \
+  X(double, maintenance_rate, "routine maintenance budget, yuan per household per month")      \
+  X(float, services_level, "culture, health and elderly-care services, [0,1]")                 \
+  X(float, visit_coverage, "share of households visited at home each week")                   \
+  X(float, joint_history, "memory of paying together for joint repairs, [0,1]")                \
+  X(int32_t, weeks_since_meeting, "weeks since the last courtyard meeting")                   \
+  X(int32_t, meetings, "meetings since the last record")                                      \
+  X(float, last_attendance, "share of resident households at the last meeting (NaN: none)")    \
+  X(int32_t, levy_proposal, "proposal of the open levy (-1: none)")                            \
+  X(int32_t, levy_weeks_left, "follow-up weeks left for the open levy")                        \
+  X(uint8_t, levy_adopted, "1 when the open levy was adopted at a meeting")                    \
+  X(float, last_levy_share, "share of asked households that paid the last levy (NaN: none)")   \
+  X(double, costs_month, "running, cleaning and maintenance costs paid this month, yuan")      \
+  X(uint8_t, self_financing, "1 when last month's fees covered last month's costs")
 
 struct State {
   int32_t step = 0;  // steps completed

@@ -95,6 +95,7 @@ CourtyardSpec to_spec(const courtyard::v1::Courtyard& cy, std::string name, int3
   c.initial_trust = cy.initial_trust();
   c.maintenance_per_household_month = cy.maintenance_per_household_month();
   c.running_cost_per_household_month = cy.running_cost_per_household_month();
+  c.joint_payment_history = cy.joint_payment_history();
   return c;
 }
 
@@ -123,7 +124,92 @@ Params to_params(const courtyard::v1::Behaviour& b) {
               mv.vacancy_fill_per_week(), mv.within_community_share()};
   p.ties = {b.ties().growth_per_year(), b.ties().newcomer_ties()};
   p.demands = {b.demands().raise_prob(), b.demands().address_share()};
+  const auto& g = b.governance();
+  p.governance = {g.attendance_intercept(),   g.attendance_engagement_weight(), g.attendance_ties_weight(),
+                  g.attendance_owner_bonus(), g.attendance_mobilisation(),      g.communication_effect(),
+                  g.written_effect(),         g.persuasion_effect(),            g.decision_pressure(),
+                  g.covenant_pressure(),      g.levy_intercept(),               g.levy_benefit_weight(),
+                  g.levy_success_share(),     g.levy_followup_weeks(),          g.accounts_noise(),
+                  g.visit_trust_gain(),       g.visit_engagement_gain(),        g.meeting_demand_threshold(),
+                  g.services_weight(),        g.award_gain(),                   g.activity_ties_gain(),
+                  g.committee_maintenance(),  g.reception_address_share()};
   return p;
+}
+
+ProposalSpec to_proposal(const courtyard::v1::Proposal& p) {
+  ProposalSpec out;
+  out.name = p.name();
+  out.cost_per_household = p.cost_per_household();
+  out.beneficiaries = static_cast<Beneficiaries>(p.beneficiaries());
+  out.floors_from = p.floors_from();
+  out.floors_to = p.floors_to();
+  out.stairwells.assign(p.stairwells().begin(), p.stairwells().end());
+  out.rule = static_cast<VotingRule>(p.rule());
+  out.facility = p.has_facility() ? facility_from_name(p.facility()) : -1;
+  return out;
+}
+
+// The pilot's "1-2-3-4" method as a timeline of interventions (docs/governance.md), from `base`
+// (which carries the package's start, targets, payer and condition), leaving out the steps in `without`.
+std::vector<InterventionSpec> expand_one_two_three_four(const courtyard::v1::OneTwoThreeFour& pkg,
+                                                        const InterventionSpec& base, int32_t steps) {
+  const double month = pkg.weeks_per_month();
+  auto without = [&](courtyard::v1::OneTwoThreeFour::Step step) {
+    for (int s : pkg.without())
+      if (s == step) return true;
+    return false;
+  };
+  std::vector<InterventionSpec> out;
+  auto add = [&](const std::string& name, InterventionType type, double from_month, double to_month = -1) {
+    InterventionSpec iv = base;
+    iv.name = base.name + ": " + name;
+    iv.type = type;
+    iv.cost_yuan = 0;
+    iv.start_step = base.start_step + static_cast<int32_t>(std::lround(from_month * month));
+    iv.end_step = to_month < 0 ? base.end_step
+                               : std::min(base.end_step, base.start_step + static_cast<int32_t>(std::lround(to_month * month)));
+    if (iv.start_step >= steps || iv.start_step > iv.end_step) return static_cast<InterventionSpec*>(nullptr);
+    out.push_back(iv);
+    return &out.back();
+  };
+  using Step = courtyard::v1::OneTwoThreeFour;
+  // 1 platform: a reception station, staffed in turns, long hours
+  add("reception station", InterventionType::kReceptionStation, 0);
+  // 2 clears: assets and demands known through a survey and home visits to every household
+  add("household survey", InterventionType::kHouseholdSurvey, 1);
+  if (auto* v = add("home visits", InterventionType::kHomeVisits, 1, 4)) v->value = 0.15;
+  // 3 levels acting together: the courtyard's party members make themselves known; meetings begin
+  add("party members known", InterventionType::kPartyBranch, 2);
+  if (auto* v = add("community meeting on the courtyard's demands", InterventionType::kMeeting, 2)) {
+    v->proposal = kProposalDemands;
+    v->caller = Caller::kCommunity;
+    v->persuasion = true;
+  }
+  // 4 steps
+  if (!without(Step::STEP_ORGANISATION)) {
+    add("courtyard party branch", InterventionType::kPartyBranch, 3);
+    add("residents' council", InterventionType::kResidentsCouncil, 3);
+    add("residents' committee", InterventionType::kResidentsCommittee, 3);
+    add("accounts posted at the gate", InterventionType::kTransparencyBoard, 4);
+  }
+  if (!without(Step::STEP_HARDWARE)) {
+    // environment and security first: large, fast, visible change
+    if (auto* v = add("clearing rubble", InterventionType::kCleaning, 4, 6)) v->value = 0.3;
+    if (auto* v = add("stairwells painted, garages repaired, cameras, residents' home", InterventionType::kHardwareUpgrade, 5)) {
+      v->intensity = 0.9;
+      v->cost_per_household_yuan = pkg.hardware_yuan_per_household();
+      v->facilities = {kStairwells, kParking, kGate, kCommonRooms, kGreenery, kLighting};
+    }
+  }
+  if (!without(Step::STEP_COVENANT)) {
+    add("residents' covenant", InterventionType::kCovenant, 9);
+    add("awards", InterventionType::kAwards, 10);
+    add("regular activities", InterventionType::kActivity, 10);
+  }
+  if (!without(Step::STEP_SERVICES)) {
+    if (auto* v = add("culture, health and elderly-care services", InterventionType::kServices, 12)) v->value = 0.6;
+  }
+  return out;
 }
 
 InterventionType to_type(courtyard::v1::Intervention::ActionCase a) {
@@ -133,6 +219,20 @@ InterventionType to_type(courtyard::v1::Intervention::ActionCase a) {
     case courtyard::v1::Intervention::kSubsidy: return InterventionType::kSubsidy;
     case courtyard::v1::Intervention::kManagementChange: return InterventionType::kManagementChange;
     case courtyard::v1::Intervention::kCleaning: return InterventionType::kCleaning;
+    case courtyard::v1::Intervention::kReceptionStation: return InterventionType::kReceptionStation;
+    case courtyard::v1::Intervention::kHouseholdSurvey: return InterventionType::kHouseholdSurvey;
+    case courtyard::v1::Intervention::kHomeVisits: return InterventionType::kHomeVisits;
+    case courtyard::v1::Intervention::kPartyBranch: return InterventionType::kPartyBranch;
+    case courtyard::v1::Intervention::kResidentsCouncil: return InterventionType::kResidentsCouncil;
+    case courtyard::v1::Intervention::kResidentsCommittee: return InterventionType::kResidentsCommittee;
+    case courtyard::v1::Intervention::kCovenant: return InterventionType::kCovenant;
+    case courtyard::v1::Intervention::kAwards: return InterventionType::kAwards;
+    case courtyard::v1::Intervention::kServices: return InterventionType::kServices;
+    case courtyard::v1::Intervention::kTransparencyBoard: return InterventionType::kTransparencyBoard;
+    case courtyard::v1::Intervention::kActivity: return InterventionType::kActivity;
+    case courtyard::v1::Intervention::kMeeting: return InterventionType::kMeeting;
+    case courtyard::v1::Intervention::kLevy: return InterventionType::kLevy;
+    case courtyard::v1::Intervention::kOneTwoThreeFour: return InterventionType::kCount;  // expanded
     case courtyard::v1::Intervention::ACTION_NOT_SET: break;
   }
   return InterventionType::kCount;  // rejected by validation
@@ -208,6 +308,12 @@ Model build_model(const LoadedScenario& loaded) {
   std::vector<int32_t> next(m.community_offset.begin(), m.community_offset.end() - 1);
   for (int32_t id = 0; id < m.ncourtyard(); ++id) m.community_courtyards[next[m.courtyards[id].community]++] = id;
 
+  // agenda items every courtyard has: its open demands, and the covenant
+  m.proposals.push_back(ProposalSpec{"the courtyard's open demands", 0, Beneficiaries::kEveryone, 0, 0, {},
+                                     VotingRule::kMajorityPresent, -1});
+  m.proposals.push_back(ProposalSpec{"residents' covenant", 0, Beneficiaries::kEveryone, 0, 0, {},
+                                     VotingRule::kMajorityPresent, -1});
+
   // interventions
   for (const auto& iv : spec.interventions()) {
     InterventionSpec out;
@@ -252,7 +358,27 @@ Model build_model(const LoadedScenario& loaded) {
         out.management = to_management(iv.management_change().management());
         break;
       case courtyard::v1::Intervention::kCleaning: out.value = iv.cleaning().weekly_share(); break;
-      case courtyard::v1::Intervention::ACTION_NOT_SET: break;
+      case courtyard::v1::Intervention::kHomeVisits: out.value = iv.home_visits().coverage_per_week(); break;
+      case courtyard::v1::Intervention::kServices: out.value = iv.services().level(); break;
+      case courtyard::v1::Intervention::kCovenant: m.proposals[kProposalCovenant].rule = static_cast<VotingRule>(iv.covenant().rule()); break;
+      case courtyard::v1::Intervention::kMeeting:
+        out.caller = static_cast<Caller>(iv.meeting().caller());
+        out.persuasion = iv.meeting().persuasion();
+        out.proposal = kProposalDemands;
+        if (iv.meeting().has_proposal()) {
+          out.proposal = static_cast<int32_t>(m.proposals.size());
+          m.proposals.push_back(to_proposal(iv.meeting().proposal()));
+        }
+        break;
+      case courtyard::v1::Intervention::kLevy:
+        out.proposal = static_cast<int32_t>(m.proposals.size());
+        m.proposals.push_back(to_proposal(iv.levy().proposal()));
+        break;
+      case courtyard::v1::Intervention::kOneTwoThreeFour:
+        for (auto& step : expand_one_two_three_four(iv.one_two_three_four(), out, m.steps))
+          m.interventions.push_back(std::move(step));
+        continue;
+      default: break;  // institutions: no values of their own
     }
     m.interventions.push_back(std::move(out));
   }

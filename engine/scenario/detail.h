@@ -1,4 +1,6 @@
-// Internals of engine/scenario shared by its .cpp files and its tests; not for other subsystems.
+// Internals of engine/scenario shared by its .cpp files and its tests; not for other subsystems, except
+// the field paths, locations and text-format parsing, which sweep files (engine/sweep) reuse so that
+// their problems read FILE:LINE:COL: field.path: message like a scenario's.
 //
 // Locations: every problem is reported against a field path (a list of (field, element index)
 // steps, printed as `courtyard_kinds[1].households`). A Locator turns a path into FILE:LINE:COL:
@@ -35,6 +37,8 @@ std::string path_string(const FieldPath& path);
 // `base` extended by the field `name` of the message type `base` ends in (Scenario when empty).
 // Throws std::logic_error for a name the schema lacks (a programming error, not an input error).
 FieldPath at(const FieldPath& base, std::string_view name, int index = -1);
+// The same for a path into any message type: `root` is the type of the path's first field.
+FieldPath at(const pb::Descriptor* root, const FieldPath& base, std::string_view name, int index = -1);
 
 // ---- locations ---------------------------------------------------------------------------------
 
@@ -104,7 +108,16 @@ struct Parsed {
   std::vector<Diagnostic> errors;  // non-empty: the parse failed
 };
 Parsed parse_text_format(const std::string& file, const std::string& text);
+// A text-format file of any message type (a sweep file), parsed into `message`: where each field was
+// written, or every syntax error and unknown field, reported exactly as for scenarios.
+struct ParsedText {
+  std::unique_ptr<Locator> locator;
+  std::vector<Diagnostic> errors;  // non-empty: the parse failed
+};
+ParsedText parse_text_format_message(const std::string& file, const std::string& text, pb::Message* message);
 Parsed parse_json(const std::string& file, const std::string& text);
+// Whether load_scenario reads a file as JSON: its first non-blank character is '{', or its name ends in .json.
+bool looks_like_json(const std::string& path, const std::string& text);
 
 // Protobuf reports columns with tabs expanded to multiples of 8; the 1-based character column of
 // the 0-based expanded column `col` on line `line` (0-based) of `text`.

@@ -21,10 +21,16 @@ std::string path_string(const FieldPath& path) {
 }
 
 FieldPath at(const FieldPath& base, std::string_view name, int index) {
-  const pb::Descriptor* type =
-      base.empty() ? courtyard::v1::Scenario::descriptor() : base.back().field->message_type();
+  return at(courtyard::v1::Scenario::descriptor(), base, name, index);
+}
+
+FieldPath at(const pb::Descriptor* root, const FieldPath& base, std::string_view name, int index) {
+  const pb::Descriptor* type = base.empty() ? root : base.back().field->message_type();
   const pb::FieldDescriptor* field = type ? type->FindFieldByName(std::string(name)) : nullptr;
-  if (!field) throw std::logic_error("scenario schema has no field " + std::string(name));
+  if (!field) {
+    const std::string schema = root == courtyard::v1::Scenario::descriptor() || !root ? "scenario" : root->name();
+    throw std::logic_error(schema + " schema has no field " + std::string(name));
+  }
   FieldPath out = base;
   out.push_back({field, index});
   return out;
@@ -153,6 +159,7 @@ const std::vector<AttributeRule>& courtyard_attributes() {
       {"initial_trust", 0, 1, false},
       {"maintenance_per_household_month", 0, inf, false},
       {"running_cost_per_household_month", 0, inf, false},
+      {"joint_payment_history", 0, 1, false},
   };
   return rules;
 }

@@ -18,6 +18,23 @@ using namespace scenario_detail;
 
 namespace {
 
+// Appends a default element to a repeated scalar field, to be set right after.
+void append_default(const pb::Reflection* refl, pb::Message* message, const pb::FieldDescriptor* field) {
+  switch (field->cpp_type()) {
+    case pb::FieldDescriptor::CPPTYPE_INT32: refl->AddInt32(message, field, 0); break;
+    case pb::FieldDescriptor::CPPTYPE_INT64: refl->AddInt64(message, field, 0); break;
+    case pb::FieldDescriptor::CPPTYPE_UINT32: refl->AddUInt32(message, field, 0); break;
+    case pb::FieldDescriptor::CPPTYPE_UINT64: refl->AddUInt64(message, field, 0); break;
+    case pb::FieldDescriptor::CPPTYPE_DOUBLE: refl->AddDouble(message, field, 0); break;
+    case pb::FieldDescriptor::CPPTYPE_FLOAT: refl->AddFloat(message, field, 0); break;
+    case pb::FieldDescriptor::CPPTYPE_BOOL: refl->AddBool(message, field, false); break;
+    case pb::FieldDescriptor::CPPTYPE_ENUM: refl->AddEnum(message, field, field->enum_type()->value(0)); break;
+    case pb::FieldDescriptor::CPPTYPE_STRING: refl->AddString(message, field, ""); break;
+    case pb::FieldDescriptor::CPPTYPE_MESSAGE: break;
+  }
+}
+
+
 // One NAME[INDEX] segment of a path, with 1-based columns into the assignment.
 struct Segment {
   std::string name;
@@ -113,10 +130,14 @@ OverrideSite apply_override_site(courtyard::v1::Scenario* spec, const std::strin
       if (!field->is_repeated())
         parser.fail(s.index_column - 1, path, "\"" + field->name() + "\" is not a repeated field: drop the index");
       const int size = refl->FieldSize(*message, field);
-      if (s.index >= size)
+      // one past the end of a repeated scalar appends to it (metrics[2]=... on a list of two)
+      const bool append = s.index == size && k + 1 == segments.size() &&
+                          field->cpp_type() != pb::FieldDescriptor::CPPTYPE_MESSAGE;
+      if (s.index >= size && !append)
         parser.fail(s.index_column, path + "[" + std::to_string(s.index) + "]",
                     "index " + std::to_string(s.index) + " is past the end (" + std::to_string(size) +
                         (size == 1 ? " element)" : " elements)"));
+      if (append) append_default(refl, message, field);
       path += "[" + std::to_string(s.index) + "]";
     } else if (field->is_repeated()) {
       parser.fail(s.name_column, path, "\"" + field->name() + "\" is a repeated field: give an element, as " +

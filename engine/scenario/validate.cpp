@@ -207,6 +207,28 @@ int check_run(Checker& c, const Scenario& s) {
   return steps_ok ? run.steps() : 0;
 }
 
+void check_proposal(Checker& c, const courtyard::v1::Proposal& p, const FieldPath& pp) {
+  c.non_negative(p.cost_per_household(), at(pp, "cost_per_household"));
+  if (p.rule() == courtyard::v1::VOTING_RULE_UNSPECIFIED) c.fail(at(pp, "rule"), "must name a voting rule");
+  switch (p.beneficiaries()) {
+    case courtyard::v1::BENEFICIARIES_UNSPECIFIED: c.fail(at(pp, "beneficiaries"), "must say who benefits"); break;
+    case courtyard::v1::BENEFICIARIES_UPPER_FLOORS:
+      if (!p.has_floors_from() || p.floors_from() < 1) c.fail(at(pp, "floors_from"), "upper floors need floors_from >= 1");
+      break;
+    case courtyard::v1::BENEFICIARIES_LOWER_FLOORS:
+      if (!p.has_floors_to() || p.floors_to() < 1) c.fail(at(pp, "floors_to"), "lower floors need floors_to >= 1");
+      break;
+    case courtyard::v1::BENEFICIARIES_STAIRWELLS:
+      if (p.stairwells_size() == 0) c.fail(at(pp, "stairwells"), "name the stairwells that benefit (from 0)");
+      for (int j = 0; j < p.stairwells_size(); ++j)
+        if (p.stairwells(j) < 0 || p.stairwells(j) > 254) c.fail(at(pp, "stairwells", j), "must be in [0, 254]");
+      break;
+    default: break;
+  }
+  if (p.has_facility() && facility_from_name(p.facility()) == kFacilityCount)
+    c.fail(at(pp, "facility"), "unknown facility \"" + p.facility() + "\"");
+}
+
 void check_behaviour(Checker& c, const Scenario& s) {
   const FieldPath bp = at({}, "behaviour");
   const pb::Message& behaviour = s.behaviour();
@@ -214,7 +236,9 @@ void check_behaviour(Checker& c, const Scenario& s) {
     const FieldPath gp = at(bp, rule.group);
     const pb::Message& group = behaviour.GetReflection()->GetMessage(behaviour, gp.back().field);
     const FieldPath fp = at(gp, rule.field);
-    const double x = group.GetReflection()->GetDouble(group, fp.back().field);
+    const pb::FieldDescriptor* f = fp.back().field;
+    const double x = f->cpp_type() == pb::FieldDescriptor::CPPTYPE_INT32 ? group.GetReflection()->GetInt32(group, f)
+                                                                         : group.GetReflection()->GetDouble(group, f);
     switch (rule.bound) {
       case Bound::kShare: c.share(x, fp); break;
       case Bound::kNonNegative: c.non_negative(x, fp); break;
@@ -312,6 +336,46 @@ void check_interventions(Checker& c, const Scenario& s, int steps, const Courtya
       case courtyard::v1::Intervention::kCleaning:
         c.share(iv.cleaning().weekly_share(), at(at(ip, "cleaning"), "weekly_share"));
         break;
+      case courtyard::v1::Intervention::kHomeVisits:
+        c.share(iv.home_visits().coverage_per_week(), at(at(ip, "home_visits"), "coverage_per_week"));
+        break;
+      case courtyard::v1::Intervention::kServices:
+        c.share(iv.services().level(), at(at(ip, "services"), "level"));
+        break;
+      case courtyard::v1::Intervention::kCovenant:
+        if (iv.covenant().rule() == courtyard::v1::VOTING_RULE_UNSPECIFIED)
+          c.fail(at(at(ip, "covenant"), "rule"), "must name a voting rule");
+        break;
+      case courtyard::v1::Intervention::kMeeting: {
+        const FieldPath mp = at(ip, "meeting");
+        if (iv.meeting().caller() == courtyard::v1::Meeting::CALLER_UNSPECIFIED)
+          c.fail(at(mp, "caller"), "must be CALLER_COUNCIL, CALLER_RESIDENTS_COMMITTEE or CALLER_COMMUNITY");
+        if (iv.meeting().has_proposal()) check_proposal(c, iv.meeting().proposal(), at(mp, "proposal"));
+        break;
+      }
+      case courtyard::v1::Intervention::kLevy: {
+        const FieldPath lp = at(ip, "levy");
+        if (!iv.levy().has_proposal()) {
+          c.fail(lp, "a levy needs a proposal with cost_per_household > 0");
+        } else {
+          check_proposal(c, iv.levy().proposal(), at(lp, "proposal"));
+          if (!(iv.levy().proposal().cost_per_household() > 0))
+            c.fail(at(at(lp, "proposal"), "cost_per_household"), "a levy must ask for money (> 0)");
+        }
+        break;
+      }
+      case courtyard::v1::Intervention::kOneTwoThreeFour: {
+        const FieldPath pp = at(ip, "one_two_three_four");
+        const auto& pkg = iv.one_two_three_four();
+        for (int j = 0; j < pkg.without_size(); ++j)
+          if (pkg.without(j) == courtyard::v1::OneTwoThreeFour::STEP_UNSPECIFIED)
+            c.fail(at(pp, "without", j), "must name a step (STEP_ORGANISATION, STEP_HARDWARE, STEP_COVENANT, STEP_SERVICES)");
+        if (!(pkg.weeks_per_month() > 0) || !std::isfinite(pkg.weeks_per_month()))
+          c.fail(at(pp, "weeks_per_month"), "must be > 0");
+        c.non_negative(pkg.hardware_yuan_per_household(), at(pp, "hardware_yuan_per_household"));
+        break;
+      }
+      default: break;  // institutions: nothing to check
     }
   }
 }
@@ -363,6 +427,29 @@ const std::vector<ParamRule>& behaviour_rules() {
       {"ties", "newcomer_ties", Bound::kShare},
       {"demands", "raise_prob", Bound::kShare},
       {"demands", "address_share", Bound::kShare},
+      {"governance", "attendance_intercept", Bound::kFinite},  // log-odds weights
+      {"governance", "attendance_engagement_weight", Bound::kFinite},
+      {"governance", "attendance_ties_weight", Bound::kFinite},
+      {"governance", "attendance_owner_bonus", Bound::kFinite},
+      {"governance", "attendance_mobilisation", Bound::kFinite},
+      {"governance", "communication_effect", Bound::kFinite},
+      {"governance", "written_effect", Bound::kFinite},
+      {"governance", "persuasion_effect", Bound::kFinite},
+      {"governance", "decision_pressure", Bound::kFinite},
+      {"governance", "covenant_pressure", Bound::kFinite},
+      {"governance", "levy_intercept", Bound::kFinite},
+      {"governance", "levy_benefit_weight", Bound::kFinite},
+      {"governance", "levy_success_share", Bound::kShare},
+      {"governance", "levy_followup_weeks", Bound::kNonNegative},
+      {"governance", "accounts_noise", Bound::kNonNegative},
+      {"governance", "visit_trust_gain", Bound::kShare},
+      {"governance", "visit_engagement_gain", Bound::kShare},
+      {"governance", "meeting_demand_threshold", Bound::kNonNegative},
+      {"governance", "services_weight", Bound::kShare},
+      {"governance", "award_gain", Bound::kShare},
+      {"governance", "activity_ties_gain", Bound::kShare},
+      {"governance", "committee_maintenance", Bound::kNonNegative},
+      {"governance", "reception_address_share", Bound::kShare},
   };
   return rules;
 }

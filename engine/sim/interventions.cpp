@@ -6,6 +6,7 @@
 // the first deferral is logged as an event, and it is tried again each week until the window closes.
 #include <algorithm>
 
+#include "governance/governance.h"
 #include "sim/metrics.h"
 #include "sim/simulation.h"
 
@@ -20,8 +21,9 @@ bool condition_holds(const InterventionSpec& iv, const Model& m, const State& s,
   return iv.condition_or_equal ? v >= iv.condition_value : v > iv.condition_value;
 }
 
-// The one-off or lasting effect of an intervention starting in courtyard c.
-void start_effect(const InterventionSpec& iv, State& s, int32_t c) {
+// The one-off effect, or the start of a lasting one, of an intervention in courtyard c.
+void start_effect(const InterventionSpec& iv, const Week& w, State& s, int32_t c) {
+  const auto& g = w.model.params.governance;
   switch (iv.type) {
     case InterventionType::kHardwareUpgrade: {
       const float target = static_cast<float>(iv.intensity);
@@ -39,15 +41,61 @@ void start_effect(const InterventionSpec& iv, State& s, int32_t c) {
     case InterventionType::kSubsidy: s.fund[c] += iv.value * iv.intensity; break;
     case InterventionType::kManagementChange: s.management[c] = iv.management; break;
     case InterventionType::kCleaning: break;  // lasting: applied each week while active
+    case InterventionType::kReceptionStation: s.institutions[c] |= kReception; break;
+    case InterventionType::kHouseholdSurvey: s.institutions[c] |= kSurveyed; break;
+    case InterventionType::kHomeVisits: s.visit_coverage[c] = static_cast<float>(iv.value * iv.intensity); break;
+    case InterventionType::kPartyBranch: {
+      // the courtyard's party members make their membership known and take part
+      s.institutions[c] |= kPartyBranch;
+      for (int64_t h = first_household(w.model, c); h < end_household(w.model, c); ++h)
+        if (occupied(s, h) && (s.flags[h] & kParty)) s.engagement[h] = std::max(s.engagement[h], 0.8f);
+      break;
+    }
+    case InterventionType::kResidentsCouncil: s.institutions[c] |= kCouncil; break;
+    case InterventionType::kResidentsCommittee:
+      s.institutions[c] |= kCommittee;
+      if (s.management[c] == Management::kNone) s.management[c] = Management::kSelf;
+      s.maintenance_rate[c] = std::max(s.maintenance_rate[c], g.committee_maintenance);
+      break;
+    case InterventionType::kCovenant:
+      hold_meeting(w, s, c, kProposalCovenant, (s.institutions[c] & kCouncil) ? Caller::kCouncil : iv.caller,
+                   (s.institutions[c] & kPartyBranch) != 0);
+      break;
+    case InterventionType::kAwards: s.institutions[c] |= kAwards; break;
+    case InterventionType::kServices: s.services_level[c] = static_cast<float>(iv.value * iv.intensity); break;
+    case InterventionType::kTransparencyBoard: s.institutions[c] |= kTransparency; break;
+    case InterventionType::kActivity: s.institutions[c] |= kActivities; break;
+    case InterventionType::kMeeting: hold_meeting(w, s, c, iv.proposal, iv.caller, iv.persuasion); break;
+    case InterventionType::kLevy: start_levy(w, s, c, iv.proposal, false, false); break;
     case InterventionType::kCount: break;
   }
 }
 
-bool is_lasting(const InterventionSpec& iv) { return iv.type == InterventionType::kCleaning; }
+// The end of a lasting intervention's window.
+void end_effect(const InterventionSpec& iv, State& s, int32_t c) {
+  switch (iv.type) {
+    case InterventionType::kHomeVisits: s.visit_coverage[c] = 0.f; break;
+    case InterventionType::kAwards: s.institutions[c] &= static_cast<uint16_t>(~kAwards); break;
+    case InterventionType::kServices: s.services_level[c] = 0.f; break;
+    case InterventionType::kActivity: s.institutions[c] &= static_cast<uint16_t>(~kActivities); break;
+    default: break;  // cleaning: its share is recomputed each week
+  }
+}
+
+bool is_lasting(const InterventionSpec& iv) {
+  switch (iv.type) {
+    case InterventionType::kCleaning:
+    case InterventionType::kHomeVisits:
+    case InterventionType::kAwards:
+    case InterventionType::kServices:
+    case InterventionType::kActivity: return true;
+    default: return false;
+  }
+}
 
 }  // namespace
 
-void Simulation::apply_interventions() {
+void Simulation::apply_interventions(const Week& w) {
   const Model& m = model_;
   State& s = state_;
   const int32_t step = s.step;
@@ -68,6 +116,7 @@ void Simulation::apply_interventions() {
       if (status == Status::kActive) {
         if (step > iv.end_step) {
           status = Status::kDone;
+          end_effect(iv, s, c);
           e.type = EventType::kInterventionEnd;
           e.outcome = 1;
           event_slots().push(c, e);
@@ -81,7 +130,8 @@ void Simulation::apply_interventions() {
 
       // pay, or wait for the money
       const bool by_subdistrict = iv.paid_by_subdistrict;
-      const double cost = iv.cost_yuan + (iv.type == InterventionType::kSubsidy && by_subdistrict ? iv.value * iv.intensity : 0);
+      const double cost = iv.cost_yuan + iv.cost_per_household_yuan * m.courtyards[c].households +
+                          (iv.type == InterventionType::kSubsidy ? iv.value * iv.intensity : 0);
       const bool affordable = by_subdistrict ? budget_left_ >= cost : s.fund[c] >= cost;
       if (!affordable) {
         if (status == Status::kWaiting) {
@@ -95,14 +145,16 @@ void Simulation::apply_interventions() {
       if (by_subdistrict) budget_left_ -= cost;
       else s.fund[c] -= cost;
 
-      start_effect(iv, s, c);
-      if (iv.type == InterventionType::kCleaning)
-        s.cleaning_share[c] = std::min(1.f, s.cleaning_share[c] + static_cast<float>(iv.value * iv.intensity));
       status = is_lasting(iv) ? Status::kActive : Status::kDone;
       e.type = EventType::kInterventionStart;
       e.amount = cost;
       e.outcome = 1;
-      event_slots().push(c, e);
+      event_slots().push(c, e);  // before the events the intervention causes (a meeting, a levy)
+      // improvements paid from outside are seen like those paid from the fund
+      if (iv.type == InterventionType::kHardwareUpgrade) s.spent_month[c] += cost;
+      start_effect(iv, w, s, c);
+      if (iv.type == InterventionType::kCleaning)
+        s.cleaning_share[c] = std::min(1.f, s.cleaning_share[c] + static_cast<float>(iv.value * iv.intensity));
     }
   }
 }

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "governance/governance.h"
 #include "life/life.h"
 #include "model/metric_table.h"
 
@@ -56,6 +57,28 @@ void terms(int metric, const State& s, int32_t c, const Tally& t, double* num, d
     case kMoveOuts: *num = s.move_outs[c]; return;
     case kMoveIns: *num = s.move_ins[c]; return;
     case kOpenDemands: *num = s.open_demands[c]; return;
+    case kMeetings: *num = s.meetings[c]; return;
+    case kAttendanceRate: {
+      // household-weighted over the courtyards that have met; NaN where none has
+      const bool met = !std::isnan(s.last_attendance[c]);
+      *num = met ? s.last_attendance[c] * residents : 0;
+      *den = met ? residents : 0;
+      return;
+    }
+    case kLevyPaidShare: {
+      const bool levied = !std::isnan(s.last_levy_share[c]);
+      *num = levied ? s.last_levy_share[c] * t.flats : 0;
+      *den = levied ? t.flats : 0;
+      return;
+    }
+    case kSelfFinancing: *num = s.self_financing[c] * t.flats; *den = t.flats; return;
+    case kFiveHaves: *num = five_haves(s, c) * t.flats; *den = t.flats; return;
+    case kStarRating: {
+      const double rate = residents > 0 ? s.collection_rate[c] : 0.0;
+      *num = star_rating(s, c, rate, condition_index(s, c), s.disorder[c]) * t.flats;
+      *den = t.flats;
+      return;
+    }
     default: break;
   }
   const int f = metric - kFirstFacility;

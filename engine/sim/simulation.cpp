@@ -17,6 +17,7 @@ const char* phase_name(Phase p) {
     case Phase::kMaintenance: return "maintenance";
     case Phase::kBrokenWindows: return "broken_windows";
     case Phase::kSatisfactionTrust: return "satisfaction_trust";
+    case Phase::kCivic: return "civic";
     case Phase::kFeePayment: return "fee_payment";
     case Phase::kDemands: return "demands";
     case Phase::kMoveOut: return "move_out";
@@ -33,8 +34,9 @@ Simulation::Simulation(const Model& model) : model_(model) {
   const int32_t nc = model.ncourtyard();
   state_.allocate(model.nhousehold(), nc);
 
-  // events: failures and repairs (one each per facility), start/defer/end per intervention, governance
-  event_capacity_ = 2 * kFacilityCount + 3 * static_cast<int32_t>(model.interventions.size()) + 8;
+  // events: failures and repairs (one each per facility); start/defer/end per intervention, plus a
+  // meeting and a levy an intervention may cause; a council meeting and a levy closing in civic life
+  event_capacity_ = 2 * kFacilityCount + 5 * static_cast<int32_t>(model.interventions.size()) + 4;
   event_slots_.resize(static_cast<size_t>(nc) * event_capacity_);
   event_count_.assign(nc, 0);
   step_events_.reserve(event_slots_.size());
@@ -86,11 +88,12 @@ void Simulation::step() {
   const Week w = week();
   std::fill(event_count_.begin(), event_count_.end(), 0);
 
-  serial(Phase::kInterventions, [&] { apply_interventions(); });
+  serial(Phase::kInterventions, [&] { apply_interventions(w); });
   courtyard_phases(w, {{Phase::kWear, wear_and_failures},
                        {Phase::kMaintenance, maintenance},
                        {Phase::kBrokenWindows, broken_windows},
                        {Phase::kSatisfactionTrust, satisfaction_and_trust},
+                       {Phase::kCivic, civic_life},
                        {Phase::kFeePayment, fee_payment},  // acts in the first week of a month
                        {Phase::kDemands, demands},
                        {Phase::kMoveOut, move_out}});
@@ -112,6 +115,7 @@ void Simulation::reset_interval_counters() {
   std::fill(state_.violations.begin(), state_.violations.end(), 0);
   std::fill(state_.move_outs.begin(), state_.move_outs.end(), 0);
   std::fill(state_.move_ins.begin(), state_.move_ins.end(), 0);
+  std::fill(state_.meetings.begin(), state_.meetings.end(), 0);
 }
 
 void Simulation::gather_events() {

@@ -14,6 +14,7 @@
 #include <span>
 #include <vector>
 
+#include "governance/governance.h"
 #include "life/life.h"
 #include "model/events.h"
 #include "model/model.h"
@@ -27,6 +28,7 @@ enum class Phase : int {
   kMaintenance,        // repairs and cleaning paid from the fund
   kBrokenWindows,      // violations add disorder, cleaning removes it
   kSatisfactionTrust,  // satisfaction and trust follow what residents see
+  kCivic,              // home visits, council meetings, levy follow-ups, awards and activities
   kFeePayment,         // the monthly fee (first week of each month)
   kDemands,            // demands raised and addressed
   kMoveOut,            // households leave
@@ -69,7 +71,7 @@ class Simulation {
   Week week();
 
   EventSlots event_slots() { return EventSlots{event_slots_.data(), event_count_.data(), event_capacity_}; }
-  void apply_interventions();
+  void apply_interventions(const Week& w);
   void relocate_within_communities();
   void gather_events();
 

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <set>
 
+#include "model/metric_table.h"
 #include "model/model.h"
 #include "scenario/detail.h"
 #include "test_util.h"
@@ -67,7 +68,7 @@ TEST(Validate, MetricNamesMustBeKnownAndListedOnce) {
   for (const auto& m : scenario_detail::known_metric_names()) all += " metrics: \"" + m + "\"";
   all += " } }\ncourtyards { name: \"A\" }";
   EXPECT_TRUE(problems_of(all).empty()) << joined(problems_of(all));
-  EXPECT_EQ(scenario_detail::known_metric_names().size(), 14u + kFacilityCount);
+  EXPECT_EQ(scenario_detail::known_metric_names().size(), courtyard::all_metrics().size());
   const auto ds = problems_of("run { output { metrics: \"disorder\" metrics: \"joy\" metrics: \"disorder\" } }\n"
                               "courtyards { name: \"A\" }");
   EXPECT_TRUE(rejects(ds, "run.output.metrics[1]"));
