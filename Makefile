@@ -1,5 +1,6 @@
 # Quick start on a fresh Debian 12 machine:
-#   make demo   installs what is missing, builds (Release), runs the embedded default scenario
+#   make demo   installs what is missing, builds (Release), runs the trainer's demo on the embedded
+#               Jiangdong Minju pilot and baseline: narrative, table, HDF5 files and pictures in build/demo
 #   make test   the same set-up, then the whole test suite through ctest
 BUILD_DIR ?= build
 BUILD_TYPE ?= Release
@@ -24,8 +25,7 @@ build: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 demo: build
-	@mkdir -p $(OUT)
-	$(BUILD_DIR)/engine/cli/courtyard run -o $(OUT)/demo.h5 --force
+	$(BUILD_DIR)/engine/cli/courtyard demo -o $(OUT)
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900

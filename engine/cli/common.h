@@ -27,5 +27,7 @@ bool parse_command(int argc, char** argv, boost::program_options::options_descri
                    boost::program_options::variables_map& vm);
 
 int cmd_lab(int argc, char** argv);
+int cmd_demo(int argc, char** argv);
+int cmd_sweep(int argc, char** argv);
 
 }  // namespace courtyard

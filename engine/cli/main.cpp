@@ -53,6 +53,8 @@ const char* kUsage =
     "  print     print the effective scenario (defaults filled, overrides applied)\n"
     "  info      describe a result file\n"
     "  lab       run the households' decision rules in classic experiments (pgg, litter)\n"
+    "  demo      the trainer's demo: the Jiangdong Minju pilot (or a meeting) against its baseline\n"
+    "  sweep     parameter sweeps: expand, run (locally, Slurm arrays, MPI), status, collect\n"
     "\n"
     "Without SCENARIO, run/validate/print use the embedded default scenario.\n"
     "`courtyard COMMAND --help` shows a command's options and examples.\n"
@@ -264,6 +266,8 @@ int dispatch(int argc, char** argv) {
   if (command == "print") return cmd_print(argc - 1, argv + 1);
   if (command == "info") return cmd_info(argc - 1, argv + 1);
   if (command == "lab") return cmd_lab(argc - 1, argv + 1);
+  if (command == "demo") return cmd_demo(argc - 1, argv + 1);
+  if (command == "sweep") return cmd_sweep(argc - 1, argv + 1);
   throw UsageError("unknown command '" + command + "' (try courtyard --help)");
 }
 

@@ -172,6 +172,11 @@ struct InterventionSpec {
                                     // home visits: coverage per week; services: level
   Management management = Management::kNone;
   int32_t proposal = -1;            // meeting, levy, covenant: index into Model::proposals
+  // A step of a package: starts in each courtyard `offset_steps` after intervention `follows` started
+  // there (the package's condition is the leader's alone). -1: starts on its own.
+  int32_t follows = -1;
+  int32_t offset_steps = 0;
+  int32_t duration_steps = -1;  // a follower's window length after its own start; -1: to end_step
   Caller caller = Caller::kCommunity;
   bool persuasion = false;          // meeting: community workers persuade
 };

@@ -132,6 +132,58 @@ std::vector<std::pair<std::string, uint64_t>> count_events(hid_t file, hsize_t* 
   return counts;
 }
 
+// A 1-D dataset read whole, converted to `mem_type`.
+template <class T>
+std::vector<T> read_column(hid_t loc, const char* name, hid_t mem_type, const std::string& what) {
+  Handle ds(check(H5Dopen2(loc, name, H5P_DEFAULT), what));
+  std::vector<T> out(static_cast<size_t>(rows_of(ds)));
+  if (!out.empty()) check(H5Dread(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), what);
+  return out;
+}
+
+// Entry `index` of the 1-D string dataset /courtyards/name, or "" when there is none.
+std::string courtyard_name(hid_t file, int32_t index) {
+  if (H5Lexists(file, "courtyards", H5P_DEFAULT) <= 0 || H5Lexists(file, "courtyards/name", H5P_DEFAULT) <= 0)
+    return "";
+  const std::string what = "reading /courtyards/name";
+  Handle ds(check(H5Dopen2(file, "courtyards/name", H5P_DEFAULT), what));
+  if (index < 0 || static_cast<hsize_t>(index) >= rows_of(ds)) return "";
+  Handle type = h5::vlen_string_type();
+  char* text = nullptr;
+  read_one(ds, static_cast<hsize_t>(index), type, &text, what);
+  std::string out = text != nullptr ? text : "";
+  H5free_memory(text);
+  return out;
+}
+
+// The /households group in one line and a line per courtyard: "N households of K courtyards, R
+// records", then "  <id>  <name>  <households>". Empty when the file has no snapshots.
+std::string describe_snapshots(hid_t file) {
+  if (H5Lexists(file, "households", H5P_DEFAULT) <= 0) return "";
+  const std::string what = "reading /households";
+  Handle group(check(H5Gopen2(file, "households", H5P_DEFAULT), what));
+  const auto courtyard = read_column<int32_t>(group, "courtyard", H5T_NATIVE_INT32, what);
+  Handle time(check(H5Dopen2(group, "time", H5P_DEFAULT), what));
+  std::vector<std::pair<int32_t, size_t>> per_courtyard;  // in file order (ascending ids)
+  for (const int32_t c : courtyard) {
+    if (per_courtyard.empty() || per_courtyard.back().first != c) per_courtyard.emplace_back(c, 0);
+    ++per_courtyard.back().second;
+  }
+  std::string out;
+  row(out, "snapshots",
+      std::to_string(courtyard.size()) + " households of " + std::to_string(per_courtyard.size()) +
+          (per_courtyard.size() == 1 ? " courtyard, " : " courtyards, ") + std::to_string(rows_of(time)) +
+          " records (tenure, paid)");
+  size_t wid = 0;
+  for (const auto& [c, n] : per_courtyard) wid = std::max(wid, std::to_string(c).size());
+  for (const auto& [c, n] : per_courtyard) {
+    const std::string id = std::to_string(c);
+    out += "  " + std::string(wid - id.size(), ' ') + id + "  " + courtyard_name(file, c) + " (" +
+           std::to_string(n) + " households)\n";
+  }
+  return out;
+}
+
 std::string date_after(Date start, double days) {
   return format_date(civil_from_days(days_from_civil(start) + static_cast<int64_t>(std::llround(days))));
 }
@@ -236,6 +288,13 @@ std::string describe_run_file(const std::string& path) {
   for (const auto& [name, n] : counts) wtype = std::max(wtype, name.size());
   for (const auto& [name, n] : counts)
     out += "  " + name + std::string(wtype - name.size() + 2, ' ') + std::to_string(n) + '\n';
+
+  // household snapshots, when the run recorded any
+  const std::string snapshots = describe_snapshots(file);
+  if (snapshots.empty())
+    row(out, "snapshots", "none");
+  else
+    out += snapshots;
   return out;
 }
 

@@ -72,6 +72,16 @@ void write_attr(hid_t obj, const char* name, hid_t file_type, hid_t mem_type, co
   check(H5Awrite(attr, mem_type, value), what);
 }
 
+void write_attr_array(hid_t obj, const char* name, hid_t file_type, hid_t mem_type, size_t n,
+                      const void* values) {
+  const std::string what = std::string("writing attribute ") + name;
+  if (check(H5Aexists(obj, name), what) > 0) check(H5Adelete(obj, name), what);
+  const hsize_t dims = n;
+  Handle space(check(H5Screate_simple(1, &dims, nullptr), what));
+  Handle attr(check(H5Acreate2(obj, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT), what));
+  if (n > 0) check(H5Awrite(attr, mem_type, values), what);
+}
+
 void write_attr(hid_t obj, const char* name, const std::string& value) {
   Handle type = vlen_string_type();
   const char* text = value.c_str();

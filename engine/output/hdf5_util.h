@@ -5,6 +5,7 @@
 
 #include <hdf5.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -60,6 +61,9 @@ Handle vlen_string_type();
 // Attributes on an object; an existing attribute of the same name is replaced.
 void write_attr(hid_t obj, const char* name, const std::string& value);
 void write_attr(hid_t obj, const char* name, hid_t file_type, hid_t mem_type, const void* value);
+// A one-dimensional array attribute of n values (e.g. CF flag_values).
+void write_attr_array(hid_t obj, const char* name, hid_t file_type, hid_t mem_type, size_t n,
+                      const void* values);
 inline void write_attr(hid_t obj, const char* name, int32_t value) {
   write_attr(obj, name, H5T_STD_I32LE, H5T_NATIVE_INT32, &value);
 }

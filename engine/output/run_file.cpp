@@ -18,6 +18,9 @@
 //   that say when and how the file was made.
 // - The file is written as <dir>/.<name>.tmp-<pid> and renamed by finish(): a run that fails or is
 //   killed never leaves a half-written file under the final name.
+// - Household snapshots (/households, only when the model asks for them) are small int8 arrays,
+//   buffered in the same blocks as the records and written through HDF5's own deflate filter: their
+//   chunks also divide block_records, so a block covers whole chunks there too.
 #include "output/run_file.h"
 
 #include <hdf5.h>
@@ -54,6 +57,7 @@ using h5::write_attr;
 // Format version of the layout; bumped when a reader would need to change.
 constexpr int32_t kFormatVersion = 1;
 constexpr hsize_t kMaxChunkBytes = hsize_t{4} << 20;  // cap on one (time, courtyard) chunk
+constexpr hsize_t kMaxHouseholdChunkBytes = hsize_t{1} << 20;  // cap on one (time, household) chunk
 constexpr hsize_t kEventChunk = 4096;                 // rows per /events chunk and write
 constexpr hsize_t kMinSeriesChunk = 512;              // smallest chunk of a 1-D series along time
 constexpr unsigned kDeflateLevel = 1;  // shuffled floats: level 1 compresses nearly as well, several times faster
@@ -86,11 +90,10 @@ void pack_chunk(const float* src, size_t nvalid, size_t nchunk, std::vector<unsi
   out->resize(size);
 }
 
-// Time length of a (time, courtyard) float32 chunk: the largest divisor of block_records whose
-// chunk stays within kMaxChunkBytes (at least 1).
-hsize_t chunk_time_length(int32_t block_records, int32_t ncourtyard) {
-  const hsize_t row_bytes = sizeof(float) * static_cast<hsize_t>(ncourtyard);
-  const hsize_t cap = std::max<hsize_t>(1, kMaxChunkBytes / row_bytes);
+// Time length of a chunk whose rows have `row_bytes` bytes: the largest divisor of block_records
+// whose chunk stays within `max_bytes` (at least 1).
+hsize_t chunk_time_length(int32_t block_records, hsize_t row_bytes, hsize_t max_bytes = kMaxChunkBytes) {
+  const hsize_t cap = std::max<hsize_t>(1, max_bytes / std::max<hsize_t>(1, row_bytes));
   const auto block = static_cast<hsize_t>(block_records);
   hsize_t best = 1;
   for (hsize_t d = 1; d <= std::min(block, cap); ++d)
@@ -243,6 +246,24 @@ std::vector<EventField> event_fields() {
 
 }  // namespace
 
+std::vector<int64_t> snapshot_households(const Model& model) {
+  std::vector<int64_t> out;
+  const auto& ids = model.output.household_snapshots;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const int32_t c = ids[i];
+    if (c < 0 || c >= model.ncourtyard())
+      throw std::invalid_argument("run file: snapshot courtyard " + std::to_string(c) + " does not exist");
+    if (i > 0 && c <= ids[i - 1])
+      throw std::invalid_argument("run file: snapshot courtyards must be given in ascending order, once each");
+    if (model.household_offset.size() != static_cast<size_t>(model.ncourtyard()) + 1)
+      throw std::invalid_argument("run file: household_offset must have ncourtyard+1 entries");
+    for (int64_t h = model.household_offset[static_cast<size_t>(c)];
+         h < model.household_offset[static_cast<size_t>(c) + 1]; ++h)
+      out.push_back(h);
+  }
+  return out;
+}
+
 struct RunFile::Impl {
   std::string final_path, temp_path;
   int32_t ncourtyard = 0;
@@ -270,6 +291,13 @@ struct RunFile::Impl {
   std::vector<Event> event_buffer;  // up to kEventChunk events not yet written
   hsize_t nevents = 0;              // events already in the file
 
+  // household snapshots (/households): on when the model names snapshot courtyards
+  bool snapshots = false;
+  std::vector<int64_t> snapshot_ids;  // (nsnapshot) global household index of each
+  HouseholdLayout layout;             // (nsnapshot) stairwell and floor of each
+  Handle hh_time, hh_step, hh_tenure, hh_paid;
+  std::vector<int8_t> tenure_block, paid_block;  // (block_records x nsnapshot)
+
   bool finished = false;
 
   void create(const Model& model, const RunFileInfo& info);
@@ -277,6 +305,7 @@ struct RunFile::Impl {
   void create_timeseries(const Model& model);
   void create_subdistrict(const Model& model);
   void write_courtyards(const Model& model);
+  void create_households(const Model& model);
   void create_events();
   void write_parameters(const Model& model);
   void flush_block();
@@ -304,6 +333,7 @@ void RunFile::Impl::create(const Model& model, const RunFileInfo& info) {
   create_timeseries(model);
   create_subdistrict(model);
   write_courtyards(model);
+  if (snapshots) create_households(model);
   create_events();
   write_parameters(model);
 }
@@ -360,7 +390,7 @@ void RunFile::Impl::create_timeseries(const Model& model) {
   attach(ts_step, ts_time, 0, "/timeseries/step");
 
   // one (time, courtyard) float32 array per metric, shuffled and deflated, NaN where never written
-  chunk_time = chunk_time_length(block_records, ncourtyard);
+  chunk_time = chunk_time_length(block_records, sizeof(float) * static_cast<hsize_t>(ncourtyard));
   const hsize_t chunk[2] = {chunk_time, static_cast<hsize_t>(ncourtyard)};
   const hsize_t dims[2] = {0, static_cast<hsize_t>(ncourtyard)};
   const hsize_t maxdims[2] = {H5S_UNLIMITED, static_cast<hsize_t>(ncourtyard)};
@@ -477,6 +507,82 @@ void RunFile::Impl::write_courtyards(const Model& model) {
   attach(ds, edge, 0, "/courtyards/household_offset");
 }
 
+void RunFile::Impl::create_households(const Model& model) {
+  Handle group = make_group(file, "households");
+  const hsize_t n = snapshot_ids.size();
+  write_attr(group, "long_name",
+             "household snapshots: every flat of " + std::to_string(model.output.household_snapshots.size()) +
+                 " courtyard(s), recorded with every record");
+
+  // time (and step) along the unlimited axis, as in /timeseries: a netCDF dimension belongs to one group
+  const hsize_t series_chunk = std::max<hsize_t>(kMinSeriesChunk, static_cast<hsize_t>(block_records));
+  hh_time = make_series(group, "time", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, series_chunk, nullptr);
+  check(H5DSset_scale(hh_time, "time"), "making /households/time a dimension scale");
+  describe(hh_time, "days since " + format_date(model.start_date), "time at the end of the recorded step");
+  write_attr(hh_time, "calendar", "proleptic_gregorian");
+  write_attr(hh_time, "standard_name", "time");
+  write_attr(hh_time, "axis", "T");
+
+  // household: 0..n-1, the snapshot households in courtyard then slot order
+  std::vector<int32_t> ids(n), courtyard(n), slot(n);
+  size_t k = 0;
+  for (const int32_t c : model.output.household_snapshots) {
+    const int64_t h0 = model.household_offset[static_cast<size_t>(c)];
+    const int64_t h1 = model.household_offset[static_cast<size_t>(c) + 1];
+    for (int64_t h = h0; h < h1; ++h, ++k) {
+      ids[k] = static_cast<int32_t>(k);
+      courtyard[k] = c;
+      slot[k] = static_cast<int32_t>(h - h0);
+    }
+  }
+  Handle scale = write_fixed(group, "household", H5T_STD_I32LE, H5T_NATIVE_INT32, n, ids.data());
+  check(H5DSset_scale(scale, "household"), "making /households/household a dimension scale");
+  describe(scale, "1", "snapshot household index (courtyard, then slot order)");
+
+  hh_step = make_series(group, "step", H5T_STD_I32LE, H5T_NATIVE_INT32, series_chunk, nullptr);
+  describe(hh_step, "1", "steps completed (weeks since the start)");
+  attach(hh_step, hh_time, 0, "/households/step");
+
+  // where each household lives: fixed for the run
+  auto static_column = [&](Handle ds, const char* col, const char* long_name) {
+    describe(ds, "1", long_name);
+    attach(ds, scale, 0, std::string("/households/") + col);
+  };
+  static_column(write_fixed(group, "courtyard", H5T_STD_I32LE, H5T_NATIVE_INT32, n, courtyard.data()),
+                "courtyard", "courtyard id (see /courtyards)");
+  static_column(write_fixed(group, "slot", H5T_STD_I32LE, H5T_NATIVE_INT32, n, slot.data()), "slot",
+                "flat (household slot) within its courtyard, from 0");
+  static_column(write_fixed(group, "stairwell", H5T_STD_I16LE, H5T_NATIVE_INT16, n, layout.stairwell.data()),
+                "stairwell", "stairwell (unit) index, from 0");
+  static_column(write_fixed(group, "floor", H5T_STD_I16LE, H5T_NATIVE_INT16, n, layout.floor.data()), "floor",
+                "floor, from 1");
+
+  // tenure and paid: (time, household) int8, deflated (shuffle does nothing for one-byte values);
+  // chunks of whole blocks' divisors as for the metrics, capped near 1 MiB
+  const hsize_t cols = std::min(n, kMaxHouseholdChunkBytes);
+  const hsize_t rows = chunk_time_length(block_records, cols, kMaxHouseholdChunkBytes);
+  auto flag_series = [&](const char* name, const char* long_name, std::vector<int8_t> values,
+                         const char* meanings) {
+    const std::string what = std::string("creating /households/") + name;
+    const hsize_t dims[2] = {0, n}, maxdims[2] = {H5S_UNLIMITED, n}, chunk[2] = {rows, cols};
+    Handle space(check(H5Screate_simple(2, dims, maxdims), what));
+    Handle dcpl = dataset_plist();
+    check(H5Pset_chunk(dcpl, 2, chunk), what);
+    check(H5Pset_deflate(dcpl, kDeflateLevel), what);
+    Handle ds(check(H5Dcreate2(group, name, H5T_STD_I8LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), what));
+    describe(ds, "1", long_name);
+    h5::write_attr_array(ds, "flag_values", H5T_STD_I8LE, H5T_NATIVE_INT8, values.size(), values.data());
+    write_attr(ds, "flag_meanings", meanings);
+    attach(ds, hh_time, 0, what);
+    attach(ds, scale, 1, what);
+    return ds;
+  };
+  hh_tenure = flag_series("tenure", "tenure of the flat: 0 owner-occupier, 1 renter, 2 vacant", {0, 1, 2},
+                          "owner_occupier renter vacant");
+  hh_paid = flag_series("paid", "1 if the household paid the fee at the last monthly collection (vacant: 0)",
+                        {0, 1}, "not_paid paid");
+}
+
 void RunFile::Impl::create_events() {
   const std::vector<EventField> fields = event_fields();
   // the enum serves both sides (its base is the host's int16, little endian on the supported hosts)
@@ -533,6 +639,15 @@ void RunFile::Impl::write_parameters(const Model& model) {
   write_attr(ds, "long_name",
              "the effective scenario (defaults and overrides applied), protobuf text format");
   write_attr(ds, "sha256", model.scenario_sha256);
+
+  // the run's interventions by index (what /events' subject counts), after packages such as
+  // one_two_three_four were expanded into several: on a value-less dimension "intervention"
+  std::vector<std::string> names;
+  for (const InterventionSpec& iv : model.interventions) names.push_back(iv.name);
+  Handle dim = make_dimension(group, "intervention", names.size(), false);
+  Handle ds_names = write_strings(group, "intervention_name", names);
+  describe(ds_names, "1", "name of each intervention of the run, by the index that /events' subject gives");
+  attach(ds_names, dim, 0, "/parameters/intervention_name");
 }
 
 void RunFile::Impl::flush_block() {
@@ -547,6 +662,13 @@ void RunFile::Impl::flush_block() {
     append_rows(sd_metric[m], nrecords, nrow, 0, H5T_NATIVE_DOUBLE,
                 sd_block.data() + m * static_cast<size_t>(block_records), "/subdistrict/" + metrics[m].name);
   write_metric_chunks(nrow);
+  if (snapshots) {
+    const auto n = static_cast<hsize_t>(snapshot_ids.size());
+    append_rows(hh_time, nrecords, nrow, 0, H5T_NATIVE_DOUBLE, time_block.data(), "/households/time");
+    append_rows(hh_step, nrecords, nrow, 0, H5T_NATIVE_INT32, step_block.data(), "/households/step");
+    append_rows(hh_tenure, nrecords, nrow, n, H5T_NATIVE_INT8, tenure_block.data(), "/households/tenure");
+    append_rows(hh_paid, nrecords, nrow, n, H5T_NATIVE_INT8, paid_block.data(), "/households/paid");
+  }
   nrecords += nrow;
   nbuffered = 0;
 }
@@ -602,12 +724,16 @@ herr_t RunFile::Impl::close_all() noexcept {
   sd_time.reset();
   events.reset();
   event_dim.reset();
+  hh_time.reset();
+  hh_step.reset();
+  hh_tenure.reset();
+  hh_paid.reset();
   event_mem_type.reset();
   return file.close();
 }
 
 RunFile::RunFile(const std::string& path, bool force, const Model& model, std::vector<MetricColumn> metrics,
-                 const RunFileInfo& info)
+                 const RunFileInfo& info, const HouseholdLayout& households)
     : impl_(std::make_unique<Impl>()), path_(path) {
   h5::silence_errors();
 
@@ -637,6 +763,15 @@ RunFile::RunFile(const std::string& path, bool force, const Model& model, std::v
     for (size_t j = 0; j < i; ++j)
       if (metrics[j].name == name) throw std::invalid_argument("run file: metric '" + name + "' given twice");
   }
+  im.snapshot_ids = snapshot_households(model);
+  im.snapshots = !im.snapshot_ids.empty();
+  if (im.snapshot_ids.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max()))
+    throw std::invalid_argument("run file: too many snapshot households");
+  if (households.stairwell.size() != im.snapshot_ids.size() || households.floor.size() != im.snapshot_ids.size())
+    throw std::invalid_argument("run file: the household layout has " + std::to_string(households.stairwell.size()) +
+                                " stairwells and " + std::to_string(households.floor.size()) + " floors for " +
+                                std::to_string(im.snapshot_ids.size()) + " snapshot households");
+  im.layout = households;
   im.nmetric = static_cast<int32_t>(metrics.size());
   im.block_records = model.output.block_records;
   im.metrics = std::move(metrics);
@@ -649,6 +784,8 @@ RunFile::RunFile(const std::string& path, bool force, const Model& model, std::v
   im.sd_block.assign(nm * nb, 0.0);
   im.time_block.assign(nb, 0.0);
   im.step_block.assign(nb, 0);
+  im.tenure_block.assign(nb * im.snapshot_ids.size(), 0);
+  im.paid_block.assign(nb * im.snapshot_ids.size(), 0);
 
   // create everything; on failure remove what was made (the destructor does not run)
   try {
@@ -670,17 +807,37 @@ RunFile::~RunFile() {
 
 void RunFile::append_record(int32_t step, std::span<const float> courtyard_values,
                             std::span<const double> subdistrict_values) {
+  if (impl_->snapshots)
+    throw std::invalid_argument("run file: this run records household snapshots; give each record's snapshot");
+  append_record(step, courtyard_values, subdistrict_values, HouseholdSnapshot{});
+}
+
+void RunFile::append_record(int32_t step, std::span<const float> courtyard_values,
+                            std::span<const double> subdistrict_values, const HouseholdSnapshot& households) {
   Impl& im = *impl_;
   if (im.finished) throw std::logic_error("run file: append_record after finish");
   const auto n = static_cast<size_t>(im.ncourtyard), nm = static_cast<size_t>(im.nmetric);
   if (courtyard_values.size() != nm * n || subdistrict_values.size() != nm)
     throw std::invalid_argument("run file: a record needs nmetric x ncourtyard and nmetric values");
+  const size_t nh = im.snapshot_ids.size();
+  if (households.tenure.size() != nh || households.paid.size() != nh)
+    throw std::invalid_argument("run file: a household snapshot needs " + std::to_string(nh) +
+                                " tenure and paid values, got " + std::to_string(households.tenure.size()) +
+                                " and " + std::to_string(households.paid.size()));
+  for (size_t i = 0; i < nh; ++i)
+    if (households.tenure[i] < 0 || households.tenure[i] > 2 || households.paid[i] < 0 || households.paid[i] > 1)
+      throw std::invalid_argument("run file: household " + std::to_string(i) +
+                                  " has tenure or paid out of range (tenure 0..2, paid 0..1)");
 
   // copy each metric's row into its slab of the block
   const auto r = static_cast<size_t>(im.nbuffered), nb = static_cast<size_t>(im.block_records);
   for (size_t m = 0; m < nm; ++m) {
     std::copy_n(courtyard_values.data() + m * n, n, im.block.data() + (m * nb + r) * n);
     im.sd_block[m * nb + r] = subdistrict_values[m];
+  }
+  if (nh > 0) {
+    std::copy_n(households.tenure.data(), nh, im.tenure_block.data() + r * nh);
+    std::copy_n(households.paid.data(), nh, im.paid_block.data() + r * nh);
   }
   im.time_block[r] = 7.0 * step;
   im.step_block[r] = step;

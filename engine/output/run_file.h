@@ -10,6 +10,10 @@
 //                          household_offset (ncourtyard+1) on the value-less dimension courtyard_edge
 //   /events                (event) compound table (step, courtyard, type enum, typed fields)
 //   /parameters/scenario.txtpb  the effective scenario as text
+//   /households/...        only when model.output.household_snapshots is non-empty: the flats of
+//                          those courtyards one by one; static courtyard, slot, stairwell, floor on
+//                          the dimension "household", and tenure and paid (time, household) int8
+//                          recorded with every record (own time scale, like /subdistrict)
 //   root attributes        engine_version, git_commit, seed, scenario_sha256, created_utc,
 //                          command_line, start_date, steps_planned, steps_done, record_every,
 //                          complete (0 until the run finished), status (running/complete/interrupted)
@@ -18,6 +22,7 @@
 // finished; a run that fails leaves nothing under the final name.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -41,13 +46,34 @@ struct RunFileInfo {
   std::string created_utc;  // ISO 8601, e.g. 2026-11-28T02:00:00Z
 };
 
+// The households recorded in /households, in file order: the flats of each courtyard of
+// model.output.household_snapshots (ascending ids), slot by slot. Global household indices, each in
+// [household_offset[c], household_offset[c+1]). std::invalid_argument for an id out of range or
+// ids not strictly ascending. Empty when the model asks for no snapshots.
+std::vector<int64_t> snapshot_households(const Model& model);
+
+// Where the snapshot households live (fixed for the whole run), one entry per household of
+// snapshot_households(model), in that order.
+struct HouseholdLayout {
+  std::vector<int16_t> stairwell;  // stairwell (unit) index, from 0
+  std::vector<int16_t> floor;      // floor, from 1
+};
+
+// One record's household snapshot, one entry per household of snapshot_households(model).
+struct HouseholdSnapshot {
+  std::span<const int8_t> tenure;  // 0 owner-occupier, 1 renter, 2 vacant (the values of Tenure)
+  std::span<const int8_t> paid;    // 1: paid at the last monthly collection, else 0 (vacant: 0)
+};
+
 class RunFile {
  public:
   // Creates the temporary file and every dataset. Throws OutputCreateError when `path` exists and
   // !force, or when the temporary file cannot be created; IoError on later HDF5 failures;
-  // std::invalid_argument for a model without courtyards or a bad or repeated metric name.
+  // std::invalid_argument for a model without courtyards, a bad or repeated metric name, or a
+  // `households` layout whose size is not that of snapshot_households(model) (so a model with
+  // household snapshots needs its layout; one without takes none).
   RunFile(const std::string& path, bool force, const Model& model, std::vector<MetricColumn> metrics,
-          const RunFileInfo& info);
+          const RunFileInfo& info, const HouseholdLayout& households = {});
   ~RunFile();  // without finish(): closes and removes the temporary file
   RunFile(const RunFile&) = delete;
   RunFile& operator=(const RunFile&) = delete;
@@ -55,8 +81,12 @@ class RunFile {
   // One record: the state after `step` steps. courtyard_values is (nmetric x ncourtyard), metric-major;
   // subdistrict_values is (nmetric). Buffered, appended in blocks of block_records (the chunks of a
   // block are compressed in parallel with TBB). std::invalid_argument when the sizes are wrong.
+  // A run with household snapshots gives each record's snapshot with it (the second form; values
+  // outside 0..2 for tenure or 0..1 for paid are std::invalid_argument); one without uses the first.
   void append_record(int32_t step, std::span<const float> courtyard_values,
                      std::span<const double> subdistrict_values);
+  void append_record(int32_t step, std::span<const float> courtyard_values,
+                     std::span<const double> subdistrict_values, const HouseholdSnapshot& households);
   // Events in the order given (the caller gives them in (step, courtyard) order).
   void append_events(std::span<const Event> events);
 
@@ -73,7 +103,8 @@ class RunFile {
 };
 
 // What `courtyard info` prints: a human summary of a result file (provenance, status, steps, dates,
-// metrics with units, events by type, size). Throws IoError if unreadable or not a result file.
+// metrics with units, events by type, household snapshots, size). Throws IoError if unreadable or
+// not a result file.
 std::string describe_run_file(const std::string& path);
 
 }  // namespace courtyard

@@ -152,23 +152,35 @@ ProposalSpec to_proposal(const courtyard::v1::Proposal& p) {
 // The pilot's "1-2-3-4" method as a timeline of interventions (docs/governance.md), from `base`
 // (which carries the package's start, targets, payer and condition), leaving out the steps in `without`.
 std::vector<InterventionSpec> expand_one_two_three_four(const courtyard::v1::OneTwoThreeFour& pkg,
-                                                        const InterventionSpec& base, int32_t steps) {
+                                                        const InterventionSpec& base, int32_t steps,
+                                                        int32_t first_index) {
   const double month = pkg.weeks_per_month();
   auto without = [&](courtyard::v1::OneTwoThreeFour::Step step) {
     for (int s : pkg.without())
       if (s == step) return true;
     return false;
   };
+  // the first step leads: it carries the package's start and condition; every later step starts, in
+  // each courtyard, its offset after the leader started there (lasting steps keep their duration)
   std::vector<InterventionSpec> out;
+  out.reserve(16);
   auto add = [&](const std::string& name, InterventionType type, double from_month, double to_month = -1) {
     InterventionSpec iv = base;
     iv.name = base.name + ": " + name;
     iv.type = type;
     iv.cost_yuan = 0;
-    iv.start_step = base.start_step + static_cast<int32_t>(std::lround(from_month * month));
+    iv.offset_steps = static_cast<int32_t>(std::lround(from_month * month));
+    iv.start_step = base.start_step + iv.offset_steps;
     iv.end_step = to_month < 0 ? base.end_step
                                : std::min(base.end_step, base.start_step + static_cast<int32_t>(std::lround(to_month * month)));
     if (iv.start_step >= steps || iv.start_step > iv.end_step) return static_cast<InterventionSpec*>(nullptr);
+    if (!out.empty()) {
+      iv.follows = first_index;
+      iv.condition_metric.clear();
+      // a lasting step keeps its length after a late leader: end relative to the start (to the run's end)
+      if (to_month >= 0) iv.end_step = base.end_step;
+      iv.duration_steps = to_month < 0 ? -1 : static_cast<int32_t>(std::lround((to_month - from_month) * month));
+    }
     out.push_back(iv);
     return &out.back();
   };
@@ -375,7 +387,8 @@ Model build_model(const LoadedScenario& loaded) {
         m.proposals.push_back(to_proposal(iv.levy().proposal()));
         break;
       case courtyard::v1::Intervention::kOneTwoThreeFour:
-        for (auto& step : expand_one_two_three_four(iv.one_two_three_four(), out, m.steps))
+        for (auto& step : expand_one_two_three_four(iv.one_two_three_four(), out, m.steps,
+                                                    static_cast<int32_t>(m.interventions.size())))
           m.interventions.push_back(std::move(step));
         continue;
       default: break;  // institutions: no values of their own

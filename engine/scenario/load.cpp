@@ -128,24 +128,28 @@ class CollectingErrors : public pb::io::ErrorCollector {
 
 }  // namespace
 
-Parsed parse_text_format(const std::string& file, const std::string& text) {
-  Parsed out;
+ParsedText parse_text_format_message(const std::string& file, const std::string& text, pb::Message* message) {
+  ParsedText out;
   auto tree = std::make_unique<pb::TextFormat::ParseInfoTree>();
   CollectingErrors errors(file, text);
   pb::TextFormat::Parser parser;
   parser.RecordErrorsTo(&errors);
   parser.WriteLocationsTo(tree.get());
   parser.AllowUnknownField(true);  // see the note at the top: reported, then rejected
-  const bool ok = parser.ParseFromString(text, &out.spec);
+  const bool ok = parser.ParseFromString(text, message);
   out.errors = errors.take();
   if (!ok && out.errors.empty()) out.errors.push_back(make_diagnostic({file, 0, 0}, "", "cannot parse"));
   out.locator = std::make_unique<TextLocator>(file, text, std::move(tree));
   return out;
 }
 
-}  // namespace scenario_detail
-
-namespace {
+Parsed parse_text_format(const std::string& file, const std::string& text) {
+  Parsed out;
+  ParsedText parsed = parse_text_format_message(file, text, &out.spec);
+  out.errors = std::move(parsed.errors);
+  out.locator = std::move(parsed.locator);
+  return out;
+}
 
 bool looks_like_json(const std::string& path, const std::string& text) {
   const size_t first = text.find_first_not_of(" \t\r\n");
@@ -157,7 +161,7 @@ bool looks_like_json(const std::string& path, const std::string& text) {
   return path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0;
 }
 
-}  // namespace
+}  // namespace scenario_detail
 
 LoadedScenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
   std::error_code ec;

@@ -38,7 +38,15 @@ std::string scenario_to_json(const courtyard::v1::Scenario& spec);
 // again (a hand-made LoadedScenario may be invalid): throws ScenarioError, without locations, if so.
 Model build_model(const LoadedScenario& loaded);
 
-// The built-in default scenario (scenarios/demo_district.txtpb, embedded at build time).
+// Scenarios compiled into the program (engine/scenario/CMakeLists.txt), by file stem; the first,
+// scenarios/demo_district.txtpb, is the default of `courtyard run`.
+struct EmbeddedScenario {
+  std::string name;
+  std::string text;
+};
+const std::vector<EmbeddedScenario>& embedded_scenarios();
 const std::string& embedded_default_scenario();
+// The text of the embedded scenario `name`; throws UsageError when there is none.
+const std::string& embedded_scenario(const std::string& name);
 
 }  // namespace courtyard

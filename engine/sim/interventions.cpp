@@ -106,7 +106,16 @@ void Simulation::apply_interventions(const Week& w) {
     if (step < iv.start_step) continue;
     for (size_t t = 0; t < iv.courtyards.size(); ++t) {
       const int32_t c = iv.courtyards[t];
-      Status& status = target_status_[target_offset_[i] + static_cast<int64_t>(t)];
+      const int64_t slot = target_offset_[i] + static_cast<int64_t>(t);
+      Status& status = target_status_[slot];
+      // a package's later step: in this courtyard, its offset after the package's first step started
+      if (iv.follows >= 0 && status == Status::kWaiting) {
+        const int32_t leader = target_start_[target_offset_[iv.follows] + static_cast<int64_t>(t)];
+        if (leader < 0 || step < leader + iv.offset_steps) continue;
+      }
+      const int32_t end = iv.duration_steps >= 0 && target_start_[slot] >= 0
+                              ? std::min(iv.end_step, target_start_[slot] + iv.duration_steps)
+                              : iv.end_step;
       Event e;
       e.step = step;
       e.courtyard = c;
@@ -114,7 +123,7 @@ void Simulation::apply_interventions(const Week& w) {
 
       // a lasting intervention acts each week of its window, then ends
       if (status == Status::kActive) {
-        if (step > iv.end_step) {
+        if (step > end) {
           status = Status::kDone;
           end_effect(iv, s, c);
           e.type = EventType::kInterventionEnd;
@@ -125,7 +134,7 @@ void Simulation::apply_interventions(const Week& w) {
         }
         continue;
       }
-      if (status == Status::kDone || step > iv.end_step) continue;
+      if (status == Status::kDone || step > end) continue;
       if (!condition_holds(iv, m, s, c)) continue;
 
       // pay, or wait for the money
@@ -146,6 +155,7 @@ void Simulation::apply_interventions(const Week& w) {
       else s.fund[c] -= cost;
 
       status = is_lasting(iv) ? Status::kActive : Status::kDone;
+      target_start_[slot] = step;
       e.type = EventType::kInterventionStart;
       e.amount = cost;
       e.outcome = 1;

@@ -1,8 +1,11 @@
 #include "sim/run.h"
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
+#include <vector>
 
+#include "model/state.h"
 #include "sim/metrics.h"
 
 namespace courtyard {
@@ -23,17 +26,41 @@ RunResult run_model(const Model& model, const RunOptions& options) {
   std::vector<float> values(nm * static_cast<size_t>(model.ncourtyard()));
   std::vector<double> subdistrict(nm);
 
+  // household snapshots: the flats of model.output.household_snapshots, gathered at every record
+  // into buffers allocated here (their stairwell and floor never change: taken once, after init)
+  const bool writing = !options.output_path.empty();
+  const std::vector<int64_t> snapshot = writing ? snapshot_households(model) : std::vector<int64_t>{};
+  HouseholdLayout layout;
+  std::vector<int8_t> tenure(snapshot.size()), paid(snapshot.size());
+  for (const int64_t h : snapshot) {
+    layout.stairwell.push_back(static_cast<int16_t>(sim.state().stairwell[static_cast<size_t>(h)]));
+    layout.floor.push_back(static_cast<int16_t>(sim.state().floor[static_cast<size_t>(h)]));
+  }
+  auto gather_snapshot = [&] {
+    const State& s = sim.state();
+    for (size_t i = 0; i < snapshot.size(); ++i) {
+      const auto h = static_cast<size_t>(snapshot[i]);
+      tenure[i] = static_cast<int8_t>(s.tenure[h]);
+      paid[i] = s.tenure[h] != Tenure::kVacant && (s.flags[h] & kPaid) != 0 ? 1 : 0;
+    }
+  };
+
   std::unique_ptr<RunFile> file;
-  if (!options.output_path.empty())
-    file = std::make_unique<RunFile>(options.output_path, options.force, model, result.columns, options.info);
+  if (writing)
+    file = std::make_unique<RunFile>(options.output_path, options.force, model, result.columns, options.info,
+                                     layout);
 
   auto record = [&] {
     auto t0 = std::chrono::steady_clock::now();
     recorder.compute(sim.state(), values, subdistrict);
+    if (options.on_record) options.on_record(sim.state().step, values, subdistrict);
     sim.reset_interval_counters();
     result.record_seconds += since(t0);
     t0 = std::chrono::steady_clock::now();
-    if (file) file->append_record(sim.state().step, values, subdistrict);
+    if (file) {
+      gather_snapshot();
+      file->append_record(sim.state().step, values, subdistrict, HouseholdSnapshot{tenure, paid});
+    }
     result.write_seconds += since(t0);
   };
 
@@ -46,6 +73,7 @@ RunResult run_model(const Model& model, const RunOptions& options) {
     sim.step();
     const auto t0 = std::chrono::steady_clock::now();
     if (file) file->append_events(sim.step_events());
+    if (options.events) options.events->insert(options.events->end(), sim.step_events().begin(), sim.step_events().end());
     result.write_seconds += since(t0);
     result.events += static_cast<int64_t>(sim.step_events().size());
     recorded_last = sim.state().step % k == 0;

@@ -5,6 +5,7 @@
 #include <array>
 #include <atomic>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,10 @@ struct RunOptions {
   RunFileInfo info;
   std::function<void(const RunProgress&)> on_step;  // called after every step
   const std::atomic<bool>* stop = nullptr;          // set (by a signal handler) to stop after a step
+  // called at each record with its step, the courtyard values (nmetric x ncourtyard, metric-major, in
+  // the order of RunResult::columns) and the subdistrict values (nmetric)
+  std::function<void(int32_t step, std::span<const float>, std::span<const double>)> on_record;
+  std::vector<Event>* events = nullptr;  // when set, every event is appended here too
 };
 
 struct RunResult {

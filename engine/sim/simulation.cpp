@@ -45,6 +45,7 @@ Simulation::Simulation(const Model& model) : model_(model) {
   for (const auto& iv : model.interventions)
     target_offset_.push_back(target_offset_.back() + static_cast<int64_t>(iv.courtyards.size()));
   target_status_.assign(static_cast<size_t>(target_offset_.back()), Status::kWaiting);
+  target_start_.assign(static_cast<size_t>(target_offset_.back()), -1);
   budget_left_ = model.subdistrict_budget;
 
   attraction_.assign(nc, 0);

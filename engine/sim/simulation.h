@@ -89,6 +89,7 @@ class Simulation {
   // interventions: one status per (intervention, target courtyard)
   enum class Status : uint8_t { kWaiting, kDeferred, kActive, kDone };
   std::vector<Status> target_status_;   // (sum of targets)
+  std::vector<int32_t> target_start_;   // (sum of targets) step it started, -1 not yet
   std::vector<int64_t> target_offset_;  // (ninterventions+1)
   double budget_left_ = 0;
 

@@ -26,6 +26,10 @@ namespace {
 namespace fs = std::filesystem;
 using testing::make_sample_model;
 using testing::sample_events;
+using testing::sample_layout;
+using testing::sample_paid;
+using testing::sample_snapshot;
+using testing::sample_tenure;
 using testing::sample_metrics;
 using testing::sample_record;
 using testing::sample_subdistrict;
@@ -496,6 +500,28 @@ TEST_F(RunFileTest, RootAttributesDescribeTheRun) {
   const auto text = read_strings(file, "/parameters/scenario.txtpb");
   ASSERT_EQ(text.size(), 1u);
   EXPECT_EQ(text[0], model.scenario_text);
+  // the sample has no interventions: an empty list of their names
+  EXPECT_TRUE(read_strings(file, "/parameters/intervention_name").empty());
+}
+
+TEST_F(RunFileTest, InterventionNamesAreListedByIndex) {
+  Model model = make_sample_model(kCourtyards, kBlock, kSteps, kEvery);
+  for (const char* name : {"cleaning campaign", "1-2-3-4: reception station", "修屋顶"}) {
+    InterventionSpec iv;
+    iv.name = name;
+    model.interventions.push_back(iv);
+  }
+  write_run(path("run.h5"), model, kMetrics, kSteps);
+  H5 file(H5Fopen(path("run.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+  EXPECT_EQ(read_strings(file, "/parameters/intervention_name"),
+            (std::vector<std::string>{"cleaning campaign", "1-2-3-4: reception station", "修屋顶"}));
+  H5 ds(H5Dopen2(file, "/parameters/intervention_name", H5P_DEFAULT));
+  H5 dim(H5Dopen2(file, "/parameters/intervention", H5P_DEFAULT));
+  EXPECT_GT(H5DSis_scale(dim), 0);
+  EXPECT_GT(H5DSis_attached(ds, dim, 0), 0);
+  EXPECT_EQ(dims_of(dim), (std::vector<hsize_t>{3}));
+  EXPECT_EQ(attr_string(ds, "units"), "1");
+  EXPECT_FALSE(attr_string(ds, "long_name").empty());
 }
 
 TEST_F(RunFileTest, InterruptedRunIsMarkedIncomplete) {
@@ -685,6 +711,212 @@ TEST_F(RunFileTest, DescribeSummarisesTheFile) {
   // sample_events: steps 1, 4, ..., 19 x courtyards 0, 2, 4, cycling through the 7 types: 3 of each
   EXPECT_NE(text.find("intervention_start     3"), std::string::npos);
   EXPECT_NE(text.find("levy                   3"), std::string::npos);
+}
+
+// --- household snapshots (/households) ---
+
+// Records for steps 0, every, ... <= last with the sample snapshot of model.output.household_snapshots.
+void write_snapshot_run(const std::string& path, const Model& model, int32_t last, bool complete = true) {
+  const size_t nh = snapshot_households(model).size();
+  RunFile file(path, false, model, sample_metrics(kMetrics), kInfo, sample_layout(model));
+  std::vector<float> cy;
+  std::vector<double> sd;
+  std::vector<int8_t> tenure, paid;
+  for (int32_t s = 0; s <= last; s += model.output.record_every) {
+    sample_record(kMetrics, model.ncourtyard(), s, &cy, &sd);
+    sample_snapshot(nh, s, &tenure, &paid);
+    file.append_record(s, cy, sd, HouseholdSnapshot{tenure, paid});
+  }
+  file.finish(complete, last);
+}
+
+TEST_F(RunFileTest, SnapshotHouseholdsAreTheFlatsOfTheNamedCourtyardsInOrder) {
+  Model model = make_sample_model(kCourtyards, kBlock, kSteps, kEvery);  // households 10, 11, 12, 13, 14
+  EXPECT_TRUE(snapshot_households(model).empty());
+  model.output.household_snapshots = {1, 3};
+  const auto ids = snapshot_households(model);
+  ASSERT_EQ(ids.size(), 24u);  // 11 + 13
+  EXPECT_EQ(ids.front(), 10);  // courtyard 1 starts after courtyard 0's 10 flats
+  EXPECT_EQ(ids[10], 20);
+  EXPECT_EQ(ids[11], 33);  // courtyard 3 starts at 10 + 11 + 12
+  EXPECT_EQ(ids.back(), 45);
+  model.output.household_snapshots = {3, 1};
+  EXPECT_THROW(snapshot_households(model), std::invalid_argument);
+  model.output.household_snapshots = {1, 1};
+  EXPECT_THROW(snapshot_households(model), std::invalid_argument);
+  model.output.household_snapshots = {5};
+  EXPECT_THROW(snapshot_households(model), std::invalid_argument);
+  model.output.household_snapshots = {-1};
+  EXPECT_THROW(snapshot_households(model), std::invalid_argument);
+}
+
+TEST_F(RunFileTest, HouseholdSnapshotsRoundTrip) {
+  Model model = make_sample_model(kCourtyards, kBlock, kSteps, kEvery);
+  model.output.household_snapshots = {1, 3};
+  const size_t nh = 24;
+  write_snapshot_run(path("run.h5"), model, kSteps);
+  H5 file(H5Fopen(path("run.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+  ASSERT_GE(file.id, 0);
+  H5 group(H5Gopen2(file, "/households", H5P_DEFAULT));
+  ASSERT_GE(group.id, 0);
+  EXPECT_FALSE(attr_string(group, "long_name").empty());
+
+  // time and step: the same records as /timeseries, on the group's own time scale
+  EXPECT_EQ(read_all<double>(file, "/households/time", H5T_NATIVE_DOUBLE),
+            read_all<double>(file, "/timeseries/time", H5T_NATIVE_DOUBLE));
+  EXPECT_EQ(read_all<int32_t>(file, "/households/step", H5T_NATIVE_INT32),
+            read_all<int32_t>(file, "/timeseries/step", H5T_NATIVE_INT32));
+  H5 time(H5Dopen2(file, "/households/time", H5P_DEFAULT));
+  H5 household(H5Dopen2(file, "/households/household", H5P_DEFAULT));
+  char name[32] = "";
+  ASSERT_GT(H5DSis_scale(time), 0);
+  EXPECT_GT(H5DSget_scale_name(time, name, sizeof name), 0);
+  EXPECT_STREQ(name, "time");
+  EXPECT_EQ(attr_string(time, "units"), "days since 2015-01-05");
+  EXPECT_EQ(attr_string(time, "calendar"), "proleptic_gregorian");
+  ASSERT_GT(H5DSis_scale(household), 0);
+  EXPECT_GT(H5DSget_scale_name(household, name, sizeof name), 0);
+  EXPECT_STREQ(name, "household");
+  H5 household_type(H5Dget_type(household));
+  EXPECT_GT(H5Tequal(household_type, H5T_STD_I32LE), 0);
+
+  // static columns: household 0..n-1, courtyard id and slot, stairwell and floor as given
+  std::vector<int32_t> expect_ids(nh), expect_courtyard(nh), expect_slot(nh);
+  for (size_t i = 0; i < nh; ++i) {
+    expect_ids[i] = static_cast<int32_t>(i);
+    expect_courtyard[i] = i < 11 ? 1 : 3;
+    expect_slot[i] = static_cast<int32_t>(i < 11 ? i : i - 11);
+  }
+  EXPECT_EQ(read_all<int32_t>(file, "/households/household", H5T_NATIVE_INT32), expect_ids);
+  EXPECT_EQ(read_all<int32_t>(file, "/households/courtyard", H5T_NATIVE_INT32), expect_courtyard);
+  EXPECT_EQ(read_all<int32_t>(file, "/households/slot", H5T_NATIVE_INT32), expect_slot);
+  const HouseholdLayout layout = sample_layout(model);
+  EXPECT_EQ(read_all<int16_t>(file, "/households/stairwell", H5T_NATIVE_INT16), layout.stairwell);
+  EXPECT_EQ(read_all<int16_t>(file, "/households/floor", H5T_NATIVE_INT16), layout.floor);
+  for (const char* col : {"courtyard", "slot", "stairwell", "floor"}) {
+    H5 ds(H5Dopen2(file, (std::string("/households/") + col).c_str(), H5P_DEFAULT));
+    EXPECT_EQ(dims_of(ds), (std::vector<hsize_t>{nh})) << col;
+    EXPECT_GT(H5DSis_attached(ds, household, 0), 0) << col;
+    EXPECT_EQ(attr_string(ds, "units"), "1") << col;
+    EXPECT_FALSE(attr_string(ds, "long_name").empty()) << col;
+  }
+  H5 stairwell(H5Dopen2(file, "/households/stairwell", H5P_DEFAULT));
+  H5 stairwell_type(H5Dget_type(stairwell));
+  EXPECT_GT(H5Tequal(stairwell_type, H5T_STD_I16LE), 0);
+
+  // tenure and paid: (time, household) int8, every value as given, chunked and deflated
+  for (const char* var : {"tenure", "paid"}) {
+    SCOPED_TRACE(var);
+    const std::string p = std::string("/households/") + var;
+    H5 ds(H5Dopen2(file, p.c_str(), H5P_DEFAULT));
+    std::vector<hsize_t> maxdims;
+    EXPECT_EQ(dims_of(ds, &maxdims), (std::vector<hsize_t>{kRecords, nh}));
+    EXPECT_EQ(maxdims, (std::vector<hsize_t>{H5S_UNLIMITED, nh}));
+    H5 type(H5Dget_type(ds));
+    EXPECT_GT(H5Tequal(type, H5T_STD_I8LE), 0);
+    H5 dcpl(H5Dget_create_plist(ds));
+    hsize_t chunk[2] = {0, 0};
+    ASSERT_EQ(H5Pget_chunk(dcpl, 2, chunk), 2);
+    EXPECT_EQ(chunk[0], static_cast<hsize_t>(kBlock));
+    EXPECT_EQ(chunk[1], nh);
+    ASSERT_EQ(H5Pget_nfilters(dcpl), 1);
+    unsigned flags = 0;
+    size_t nvalues = 0;
+    EXPECT_EQ(H5Pget_filter2(dcpl, 0, &flags, &nvalues, nullptr, 0, nullptr, nullptr), H5Z_FILTER_DEFLATE);
+    EXPECT_GT(H5DSis_attached(ds, time, 0), 0);
+    EXPECT_GT(H5DSis_attached(ds, household, 1), 0);
+    EXPECT_EQ(attr_string(ds, "units"), "1");
+    EXPECT_FALSE(attr_string(ds, "long_name").empty());
+
+    const auto values = read_all<int8_t>(file, p.c_str(), H5T_NATIVE_INT8);
+    ASSERT_EQ(values.size(), kRecords * nh);
+    for (int32_t r = 0; r < kRecords; ++r)
+      for (size_t i = 0; i < nh; ++i) {
+        const int8_t expected =
+            std::string(var) == "tenure" ? sample_tenure(r * kEvery, i) : sample_paid(r * kEvery, i);
+        ASSERT_EQ(values[static_cast<size_t>(r) * nh + i], expected) << "record " << r << " household " << i;
+      }
+  }
+
+  // CF flag attributes
+  H5 tenure(H5Dopen2(file, "/households/tenure", H5P_DEFAULT));
+  EXPECT_EQ(attr_string(tenure, "flag_meanings"), "owner_occupier renter vacant");
+  H5 flags(H5Aopen(tenure, "flag_values", H5P_DEFAULT));
+  H5 flags_type(H5Aget_type(flags));
+  EXPECT_GT(H5Tequal(flags_type, H5T_STD_I8LE), 0);
+  H5 flags_space(H5Aget_space(flags));
+  EXPECT_EQ(H5Sget_simple_extent_npoints(flags_space), 3);
+  int8_t flag_values[3] = {-1, -1, -1};
+  ASSERT_GE(H5Aread(flags, H5T_NATIVE_INT8, flag_values), 0);
+  EXPECT_EQ(flag_values[0], 0);
+  EXPECT_EQ(flag_values[1], 1);
+  EXPECT_EQ(flag_values[2], 2);
+  H5 paid(H5Dopen2(file, "/households/paid", H5P_DEFAULT));
+  EXPECT_EQ(attr_string(paid, "flag_meanings"), "not_paid paid");
+
+  // and `courtyard info` mentions them
+  const std::string text = describe_run_file(path("run.h5"));
+  EXPECT_NE(text.find("snapshots   24 households of 2 courtyards, 11 records"), std::string::npos) << text;
+  EXPECT_NE(text.find("1  courtyard 1 (11 households)"), std::string::npos) << text;
+  EXPECT_NE(text.find("3  courtyard 3 (13 households)"), std::string::npos) << text;
+}
+
+TEST_F(RunFileTest, InterruptedRunKeepsTheSnapshotsOfItsRecords) {
+  Model model = make_sample_model(kCourtyards, kBlock, kSteps, kEvery);
+  model.output.household_snapshots = {0};
+  write_snapshot_run(path("run.h5"), model, 9, false);  // records 0..8: a full block and a partial one
+  H5 file(H5Fopen(path("run.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+  EXPECT_EQ(read_all<int32_t>(file, "/households/step", H5T_NATIVE_INT32),
+            (std::vector<int32_t>{0, 2, 4, 6, 8}));
+  const auto tenure = read_all<int8_t>(file, "/households/tenure", H5T_NATIVE_INT8);
+  ASSERT_EQ(tenure.size(), 5u * 10u);
+  for (size_t r = 0; r < 5; ++r)
+    for (size_t i = 0; i < 10; ++i)
+      ASSERT_EQ(tenure[r * 10 + i], sample_tenure(static_cast<int32_t>(2 * r), i));
+}
+
+TEST_F(RunFileTest, WithoutSnapshotsThereIsNoHouseholdsGroup) {
+  const Model model = make_sample_model(kCourtyards, kBlock, kSteps, kEvery);
+  write_run(path("run.h5"), model, kMetrics, kSteps);
+  H5 file(H5Fopen(path("run.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+  EXPECT_EQ(H5Lexists(file, "households", H5P_DEFAULT), 0);
+  EXPECT_NE(describe_run_file(path("run.h5")).find("snapshots   none"), std::string::npos);
+}
+
+TEST_F(RunFileTest, BadSnapshotInputsAreRejected) {
+  Model model = make_sample_model(kCourtyards, kBlock, kSteps, kEvery);
+  model.output.household_snapshots = {2};  // 12 households
+  std::vector<float> cy;
+  std::vector<double> sd;
+  sample_record(kMetrics, kCourtyards, 0, &cy, &sd);
+
+  // the layout must match the snapshot households (and a model without snapshots takes none)
+  HouseholdLayout short_layout = sample_layout(model);
+  short_layout.floor.pop_back();
+  EXPECT_THROW(RunFile(path("a.h5"), false, model, sample_metrics(kMetrics), kInfo, short_layout),
+               std::invalid_argument);
+  EXPECT_THROW(RunFile(path("a.h5"), false, model, sample_metrics(kMetrics), kInfo), std::invalid_argument);
+  const Model plain = make_sample_model(kCourtyards, kBlock, kSteps, kEvery);
+  EXPECT_THROW(RunFile(path("a.h5"), false, plain, sample_metrics(kMetrics), kInfo, sample_layout(model)),
+               std::invalid_argument);
+  EXPECT_FALSE(fs::exists(path("a.h5")));
+
+  RunFile file(path("a.h5"), false, model, sample_metrics(kMetrics), kInfo, sample_layout(model));
+  std::vector<int8_t> tenure(12, 0), paid(12, 1);
+  EXPECT_THROW(file.append_record(0, cy, sd), std::invalid_argument);  // the snapshot is missing
+  EXPECT_THROW(file.append_record(0, cy, sd, HouseholdSnapshot{std::span<const int8_t>(tenure).first(11), paid}),
+               std::invalid_argument);
+  tenure[3] = 3;
+  EXPECT_THROW(file.append_record(0, cy, sd, HouseholdSnapshot{tenure, paid}), std::invalid_argument);
+  tenure[3] = 2;
+  paid[5] = 2;
+  EXPECT_THROW(file.append_record(0, cy, sd, HouseholdSnapshot{tenure, paid}), std::invalid_argument);
+  paid[5] = 0;
+  file.append_record(0, cy, sd, HouseholdSnapshot{tenure, paid});  // now well formed
+  file.finish(false, 0);
+  H5 f(H5Fopen(path("a.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+  EXPECT_EQ(read_all<int8_t>(f, "/households/tenure", H5T_NATIVE_INT8), tenure);  // nothing rejected got in
+  EXPECT_EQ(read_all<int8_t>(f, "/households/paid", H5T_NATIVE_INT8), paid);
 }
 
 TEST_F(RunFileTest, DescribeRejectsWhatIsNotAResultFile) {

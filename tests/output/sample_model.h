@@ -2,6 +2,7 @@
 // write_sample_run_file (which feeds tests/python/check_xarray.py).
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -110,6 +111,40 @@ inline std::vector<Event> sample_events(int32_t ncourtyard, int32_t steps) {
     }
   }
   return out;
+}
+
+// Household snapshots of the sample model: the layout of snapshot_households(m) (flats dealt to the
+// courtyard's stairwells in blocks, floors bottom-up, as the engine does) and each record's tenure
+// and paid, different for every (step, household) and covering every value (tenure 0..2, paid 0..1;
+// vacant flats never paid).
+inline HouseholdLayout sample_layout(const Model& m) {
+  HouseholdLayout layout;
+  for (const int32_t c : m.output.household_snapshots) {
+    const CourtyardSpec& spec = m.courtyards[static_cast<size_t>(c)];
+    const int64_t n = spec.households;
+    const int64_t per_stairwell = (n + spec.stairwells - 1) / spec.stairwells;
+    const int64_t per_floor = std::max<int64_t>(1, (per_stairwell + spec.floors - 1) / spec.floors);
+    for (int64_t slot = 0; slot < n; ++slot) {
+      layout.stairwell.push_back(static_cast<int16_t>(slot / per_stairwell));
+      layout.floor.push_back(static_cast<int16_t>(1 + (slot % per_stairwell) / per_floor));
+    }
+  }
+  return layout;
+}
+inline int8_t sample_tenure(int32_t step, size_t i) {
+  return static_cast<int8_t>((static_cast<size_t>(step) / 2 + i) % 3);
+}
+inline int8_t sample_paid(int32_t step, size_t i) {
+  return sample_tenure(step, i) == 2 ? 0 : static_cast<int8_t>((static_cast<size_t>(step) + 3 * i) % 5 < 3);
+}
+inline void sample_snapshot(size_t nhousehold, int32_t step, std::vector<int8_t>* tenure,
+                            std::vector<int8_t>* paid) {
+  tenure->resize(nhousehold);
+  paid->resize(nhousehold);
+  for (size_t i = 0; i < nhousehold; ++i) {
+    (*tenure)[i] = sample_tenure(step, i);
+    (*paid)[i] = sample_paid(step, i);
+  }
 }
 
 }  // namespace courtyard::testing

@@ -1,11 +1,14 @@
 // Writes a sample result file through RunFile, for tests/python/check_xarray.py and for timing.
 //   write_sample_run_file OUT.h5 [--courtyards N] [--metrics M] [--block B] [--steps S] [--every E]
-//                                [--events] [--interrupt-at S] [--force]
+//                                [--events] [--snapshots C1,C2,...] [--interrupt-at S] [--force]
+// --snapshots: record the households of these courtyard ids one by one (/households).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "sample_model.h"
 
@@ -14,13 +17,14 @@ int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr,
                  "usage: %s OUT.h5 [--courtyards N] [--metrics M] [--block B] [--steps S] [--every E] "
-                 "[--events] [--interrupt-at S] [--force]\n",
+                 "[--events] [--snapshots C1,C2,...] [--interrupt-at S] [--force]\n",
                  argv[0]);
     return 64;
   }
   const std::string out = argv[1];
   int ncourtyard = 7, nmetric = 3, block = 4, steps = 20, every = 2, interrupt_at = -1;
   bool events = false, force = false;
+  std::vector<int32_t> snapshots;
   for (int i = 2; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() { return i + 1 < argc ? std::atoi(argv[++i]) : 0; };
@@ -36,7 +40,10 @@ int main(int argc, char** argv) {
       every = next();
     else if (a == "--interrupt-at")
       interrupt_at = next();
-    else if (a == "--events")
+    else if (a == "--snapshots" && i + 1 < argc) {
+      std::stringstream list(argv[++i]);
+      for (std::string id; std::getline(list, id, ',');) snapshots.push_back(std::atoi(id.c_str()));
+    } else if (a == "--events")
       events = true;
     else if (a == "--force")
       force = true;
@@ -46,24 +53,29 @@ int main(int argc, char** argv) {
     }
   }
   try {
-    const Model model = testing::make_sample_model(ncourtyard, block, steps, every);
+    Model model = testing::make_sample_model(ncourtyard, block, steps, every);
+    model.output.household_snapshots = snapshots;
+    const size_t nhousehold = snapshot_households(model).size();
     const auto t0 = std::chrono::steady_clock::now();
     RunFile file(
         out, force, model, testing::sample_metrics(nmetric),
-        RunFileInfo{"0.1.0-test", "0123456789ab", "write_sample_run_file " + out, "2026-01-02T03:04:05Z"});
+        RunFileInfo{"0.1.0-test", "0123456789ab", "write_sample_run_file " + out, "2026-01-02T03:04:05Z"},
+        testing::sample_layout(model));
     if (events) {
       const auto ev = testing::sample_events(ncourtyard, steps);
       file.append_events(ev);
     }
     std::vector<float> cy;
     std::vector<double> sd;
+    std::vector<int8_t> tenure, paid;
     int done = 0;
     double writing = 0;  // seconds inside append_record and finish, without making the values
     for (int s = 0; s <= steps; s += every) {
       if (interrupt_at >= 0 && s > interrupt_at) break;
       testing::sample_record(nmetric, ncourtyard, s, &cy, &sd);
+      testing::sample_snapshot(nhousehold, s, &tenure, &paid);
       const auto w0 = std::chrono::steady_clock::now();
-      file.append_record(s, cy, sd);
+      file.append_record(s, cy, sd, HouseholdSnapshot{tenure, paid});
       writing += std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
       done = s;
     }

@@ -1,0 +1,234 @@
+// The sweep's output folder: its manifest (what sweep it holds), the state of each run, the logs.
+//
+// Several processes may start on one folder at once (the tasks of a Slurm job array, on different nodes
+// of a shared file system). The manifest is therefore created with link(2), which fails if the name
+// exists (atomic on local and network file systems alike): exactly one process creates it, and the others
+// compare identities with it. Other files are written under a temporary name and renamed.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+
+#include "core/errors.h"
+#include "core/version.h"
+#include "scenario/sha256.h"
+#include "sweep/h5.h"
+#include "sweep/sweep.h"
+#include "sweep/util.h"
+
+namespace courtyard::sweep {
+
+namespace fs = std::filesystem;
+
+// ---- Folder -------------------------------------------------------------------------------------------
+
+Folder::Folder(std::string dir, int64_t runs, bool summary_only)
+    : dir_(std::move(dir)), runs_(runs), summary_only_(summary_only) {
+  // run-00000 .. run-99999, wider when there are more runs
+  width_ = 5;
+  for (int64_t n = runs - 1; n >= 100000; n /= 10) ++width_;
+}
+
+std::string Folder::run_name(int64_t run) const {
+  std::string digits = std::to_string(run);
+  if (static_cast<int>(digits.size()) < width_) digits.insert(0, static_cast<size_t>(width_) - digits.size(), '0');
+  return "run-" + digits;
+}
+
+std::string Folder::run_path(int64_t run) const {
+  return (fs::path(dir_) / "runs" / (run_name(run) + (summary_only_ ? ".summary.h5" : ".h5"))).string();
+}
+
+std::string Folder::failed_path(int64_t run) const {
+  return (fs::path(dir_) / "failed" / (run_name(run) + ".txt")).string();
+}
+
+RunState Folder::state(int64_t run) const {
+  std::error_code ec;
+  if (fs::exists(run_path(run), ec)) {
+    const auto complete = h5::read_complete(run_path(run));
+    if (complete && *complete == 1) return RunState::kDone;
+  }
+  return fs::exists(failed_path(run), ec) ? RunState::kFailed : RunState::kMissing;
+}
+
+std::string Folder::failure(int64_t run) const {
+  std::ifstream in(failed_path(run));
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// ---- the manifest -------------------------------------------------------------------------------------
+
+std::string sweep_identity(const Plan& plan, const std::string& design_csv_text) {
+  Sha256 h;
+  h.update("courtyard sweep identity 1\ndesign.csv\n");
+  h.update(design_csv_text);
+  h.update("\nscenario\n");
+  h.update(plan.effective_scenario);
+  h.update("\nkeep\n");
+  h.update(plan.keep_text());
+  std::string out;
+  static const char* hex = "0123456789abcdef";
+  for (uint8_t b : h.digest()) {
+    out += hex[b >> 4];
+    out += hex[b & 15];
+  }
+  return out;
+}
+
+namespace {
+
+// key value lines
+std::string manifest_value(const std::string& text, const std::string& key) {
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line))
+    if (line.compare(0, key.size() + 1, key + " ") == 0) return line.substr(key.size() + 1);
+  return "";
+}
+
+// What differs between the sweep in the folder and this one, for the message.
+std::string difference(const std::string& old_manifest, const std::string& new_manifest) {
+  std::vector<std::string> parts;
+  if (manifest_value(old_manifest, "design_sha256") != manifest_value(new_manifest, "design_sha256"))
+    parts.push_back("design (design.csv)");
+  if (manifest_value(old_manifest, "scenario_sha256") != manifest_value(new_manifest, "scenario_sha256"))
+    parts.push_back("base scenario");
+  if (manifest_value(old_manifest, "keep_sha256") != manifest_value(new_manifest, "keep_sha256"))
+    parts.push_back("keep settings");
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? (i + 1 == parts.size() ? " and " : ", ") : "") + parts[i];
+  return out.empty() ? "identity" : out;
+}
+
+}  // namespace
+
+void prepare_folder(const std::string& dir, const Plan& plan, const Design& design) {
+  std::error_code ec;
+  for (const char* sub : {"runs", "failed", "logs"}) {
+    fs::create_directories(fs::path(dir) / sub, ec);
+    if (ec) throw OutputCreateError("cannot create " + (fs::path(dir) / sub).string() + ": " + ec.message());
+  }
+  const std::string csv = design_csv(plan, design);
+  const std::string identity = sweep_identity(plan, csv);
+  std::ostringstream m;
+  m << "courtyard sweep manifest 1\n"
+    << "identity " << identity << "\n"
+    << "name " << plan.name << "\n"
+    << "design " << design_name(plan.design.kind) << "\n"
+    << "points " << design.points << "\n"
+    << "replicates " << plan.replicates << "\n"
+    << "runs " << design.runs.size() << "\n"
+    << "keep " << (plan.summary_only ? "summary" : "full") << "\n"
+    << "design_sha256 " << sha256_hex(csv) << "\n"
+    << "scenario_sha256 " << sha256_hex(plan.effective_scenario) << "\n"
+    << "keep_sha256 " << sha256_hex(plan.keep_text()) << "\n"
+    << "sweep_file " << plan.sweep_path << "\n"
+    << "scenario_file " << plan.scenario_path << "\n"
+    << "engine " << engine_version() << " " << git_commit() << "\n"
+    << "created_utc " << utc_now() << "\n";
+  const std::string manifest = m.str();
+  const std::string manifest_path = (fs::path(dir) / "manifest.txt").string();
+
+  // the manifest: made by exactly one process; everyone else compares
+  if (!fs::exists(manifest_path, ec)) {
+    const std::string temp = temporary_name(manifest_path);
+    write_file(temp, manifest);
+    const int rc = ::link(temp.c_str(), manifest_path.c_str());
+    const int err = errno;
+    std::remove(temp.c_str());
+    if (rc != 0 && err != EEXIST)
+      throw OutputCreateError("cannot create " + manifest_path + ": " + std::strerror(err));
+  }
+  const std::string existing = read_text(manifest_path);
+  const std::string old_identity = manifest_value(existing, "identity");
+  if (old_identity.empty())
+    throw OutputCreateError(dir + " holds a manifest.txt that is not a sweep manifest: use another folder");
+  if (old_identity != identity)
+    throw OutputCreateError(dir + " holds a different sweep (\"" + manifest_value(existing, "name") + "\" from " +
+                            manifest_value(existing, "sweep_file") + "): its " + difference(existing, manifest) +
+                            " differs. Run this sweep into a new folder, or remove the old one.");
+
+  // the frozen design and copies of the inputs (identical bytes from every process)
+  auto keep = [&](const std::string& name, const std::string& text) {
+    const std::string path = (fs::path(dir) / name).string();
+    if (!fs::exists(path, ec) || read_text(path) != text) {
+      const std::string temp = temporary_name(path);
+      write_file(temp, text);
+      if (std::rename(temp.c_str(), path.c_str()) != 0) {
+        std::remove(temp.c_str());
+        throw OutputCreateError("cannot write " + path + ": " + std::strerror(errno));
+      }
+    }
+  };
+  keep("design.csv", csv);
+  keep("sweep.txtpb", plan.sweep_text);
+  keep("scenario.txtpb", plan.effective_scenario);
+}
+
+// ---- status -------------------------------------------------------------------------------------------
+
+Status sweep_status(const Folder& folder) {
+  Status s;
+  for (int64_t r = 0; r < folder.runs(); ++r) {
+    switch (folder.state(r)) {
+      case RunState::kDone: s.done.push_back(r); break;
+      case RunState::kFailed: s.failed.push_back(r); break;
+      case RunState::kMissing: s.missing.push_back(r); break;
+    }
+  }
+  // temporary files of killed processes: ".run-00003.h5.tmp-1234"
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(fs::path(folder.dir()) / "runs", ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.starts_with(".run-") && name.find(".tmp-") != std::string::npos) s.stale_temporaries.push_back(name);
+  }
+  std::sort(s.stale_temporaries.begin(), s.stale_temporaries.end());
+  return s;
+}
+
+// ---- the log ------------------------------------------------------------------------------------------
+
+struct Log::Impl {
+  std::mutex mutex;
+  int fd = -1;
+};
+
+Log::Log(const std::string& dir) : impl_(new Impl) {
+  path_ = (fs::path(dir) / "logs" / (host_name() + "-" + std::to_string(::getpid()) + ".log")).string();
+  impl_->fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (impl_->fd < 0) {
+    const int err = errno;
+    delete impl_;
+    throw OutputCreateError("cannot create " + path_ + ": " + std::strerror(err));
+  }
+}
+
+Log::~Log() {
+  ::close(impl_->fd);
+  delete impl_;
+}
+
+void Log::write(const std::string& line) {
+  const std::string text = utc_now() + " " + line + "\n";
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  // one write per line: lines of different processes never interleave within a line
+  size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(impl_->fd, text.data() + done, text.size() - done);
+    if (n <= 0) break;  // a log that cannot be written must not stop the runs
+    done += static_cast<size_t>(n);
+  }
+}
+
+}  // namespace courtyard::sweep

@@ -1,0 +1,97 @@
+// The little HDF5 the sweep needs (internal to engine/sweep): reading a run file's root attributes and
+// 1-D series, and writing the summary files and sweep.h5 (scalars, 1-D arrays, external links, virtual
+// datasets). Every failure throws IoError naming the file and object.
+#pragma once
+
+#include <hdf5.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace courtyard::sweep::h5 {
+
+// An HDF5 identifier closed by the destructor.
+class Handle {
+ public:
+  Handle() = default;
+  Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
+  ~Handle() { reset(); }
+  Handle(Handle&& o) noexcept : id_(o.id_), close_(o.close_) { o.id_ = H5I_INVALID_HID; }
+  Handle& operator=(Handle&& o) noexcept {
+    if (this != &o) {
+      reset();
+      id_ = o.id_;
+      close_ = o.close_;
+      o.id_ = H5I_INVALID_HID;
+    }
+    return *this;
+  }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  hid_t get() const { return id_; }
+  hid_t release() {  // the caller closes it
+    const hid_t id = id_;
+    id_ = H5I_INVALID_HID;
+    return id;
+  }
+  void reset() {
+    if (id_ >= 0 && close_) close_(id_);
+    id_ = H5I_INVALID_HID;
+  }
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+  herr_t (*close_)(hid_t) = nullptr;
+};
+
+// The root attribute `complete` of a result or summary file; nullopt if the file cannot be read.
+std::optional<int> read_complete(const std::string& path);
+
+// A file open for reading.
+class Reader {
+ public:
+  explicit Reader(const std::string& path);  // IoError if it cannot be opened
+  bool has(const std::string& object) const;
+  std::vector<double> doubles(const std::string& dataset) const;  // 1-D or scalar, as float64
+  std::vector<int32_t> ints(const std::string& dataset) const;    // 1-D, as int32
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  Handle file_;
+};
+
+// A new file (replacing any), written and closed.
+class Writer {
+ public:
+  explicit Writer(const std::string& path);  // IoError if it cannot be created
+  hid_t root() const { return file_.get(); }
+  hid_t group(const std::string& path);  // created (parents too) on first use; owned by the writer
+  void attr(hid_t loc, const std::string& name, const std::string& value);
+  void attr(hid_t loc, const std::string& name, int64_t value);
+  void attr_u64(hid_t loc, const std::string& name, uint64_t value);
+  void attr_i8(hid_t loc, const std::string& name, int8_t value);
+  void scalar(hid_t loc, const std::string& name, double value);
+  void scalar(hid_t loc, const std::string& name, const std::string& value);
+  void array(hid_t loc, const std::string& name, const std::vector<double>& values);
+  void array(hid_t loc, const std::string& name, const std::vector<int64_t>& values);
+  void array_u64(hid_t loc, const std::string& name, const std::vector<uint64_t>& values);
+  void array(hid_t loc, const std::string& name, const std::vector<int32_t>& values);
+  void array(hid_t loc, const std::string& name, const std::vector<std::string>& values);
+  // A soft link to an object of another file (its path relative to this file's folder, or absolute).
+  void external_link(hid_t loc, const std::string& name, const std::string& file, const std::string& object);
+  // A (rows x columns) float64 virtual dataset: row r is `dataset` of sources[r] (a file path relative to
+  // this file's folder; "" leaves the row NaN). Every source dataset holds `columns` float64 values.
+  void virtual_rows(hid_t loc, const std::string& name, const std::vector<std::string>& sources,
+                    const std::string& dataset, int64_t columns);
+  void close();  // flushes and closes; IoError on failure
+
+ private:
+  std::string path_;
+  Handle file_;
+  std::vector<std::pair<std::string, Handle>> groups_;
+};
+
+}  // namespace courtyard::sweep::h5

@@ -1,0 +1,262 @@
+// One run of a sweep: the base scenario with the run's overrides, run and recorded; and the summaries.
+//
+// A run is exactly `courtyard run BASE --set AXIS=VALUE ... --set run.seed=SEED`: the same loader on
+// the same text, so its result file holds the same bytes as that command's (apart from the attributes
+// that record the invocation). Full runs go through sim/run.h's run_model, which writes under a
+// temporary name and renames when done; a run stopped early writes a file marked incomplete, which is
+// removed here, so that only complete runs stand under a final name.
+//
+// Summary-only runs use the same loop without the file (summary_loop below): records are taken at the
+// same steps as run_model takes them (step 0, every record_every-th step, the last), so each summary
+// equals the one computed from a full run's /subdistrict series; a test holds the two to that.
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <limits>
+#include <map>
+
+#include "core/errors.h"
+#include "core/version.h"
+#include "scenario/scenario.h"
+#include "sim/metrics.h"
+#include "sim/run.h"
+#include "sim/simulation.h"
+#include "sweep/h5.h"
+#include "sweep/sweep.h"
+#include "sweep/util.h"
+
+namespace courtyard::sweep {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+double since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// The summaries from a run's records: `steps` (record) and, per metric, its subdistrict series.
+std::vector<double> evaluate(const Plan& plan, const std::vector<int32_t>& steps,
+                             const std::map<std::string, std::vector<double>>& series) {
+  std::vector<double> out;
+  for (const Summary& s : plan.summaries) {
+    const auto it = series.find(s.metric);
+    if (it == series.end() || steps.empty()) {
+      out.push_back(kNaN);
+      continue;
+    }
+    const std::vector<double>& v = it->second;
+    double value = kNaN;
+    switch (s.at) {
+      case Summary::At::kEnd: value = v.back(); break;
+      case Summary::At::kStep:
+        for (size_t i = 0; i < steps.size(); ++i)
+          if (steps[i] == s.step) value = v[i];
+        break;
+      case Summary::At::kWindow: {
+        // the mean over the window's records, summed in record order
+        const int32_t last = s.last_step < 0 ? steps.back() : s.last_step;
+        double sum = 0;
+        int n = 0;
+        for (size_t i = 0; i < steps.size(); ++i)
+          if (steps[i] >= s.first_step && steps[i] <= last) {
+            sum += v[i];
+            ++n;
+          }
+        if (n > 0) value = sum / n;
+        break;
+      }
+    }
+    out.push_back(value);
+  }
+  return out;
+}
+
+// Whether the model records what the summaries ask for (an axis may change run.steps or record_every).
+void check_summaries(const Plan& plan, const Model& model) {
+  const int32_t k = model.output.record_every;
+  auto recorded = [&](int32_t t) { return t >= 0 && t <= model.steps && (t % k == 0 || t == model.steps); };
+  const std::vector<MetricColumn> columns = MetricRecorder(model).columns();
+  for (const Summary& s : plan.summaries) {
+    bool found = false;
+    for (const MetricColumn& c : columns) found = found || c.name == s.metric;
+    if (!found) throw std::runtime_error("summary " + s.name + ": the run does not record " + s.metric);
+    if (s.at == Summary::At::kStep && !recorded(s.step))
+      throw std::runtime_error("summary " + s.name + ": step " + std::to_string(s.step) + " is not recorded (" +
+                               std::to_string(model.steps) + " steps, record_every " + std::to_string(k) + ")");
+    if (s.at == Summary::At::kWindow) {
+      const int32_t last = s.last_step < 0 ? model.steps : std::min(s.last_step, model.steps);
+      bool any = false;
+      for (int32_t t = s.first_step; t <= last && !any; ++t) any = recorded(t);
+      if (!any) throw std::runtime_error("summary " + s.name + ": no recorded step lies in its window");
+    }
+  }
+}
+
+// The run loop of sim/run.cpp without a file, keeping the subdistrict series the summaries need.
+// Returns false if stopped early.
+bool summary_loop(const Plan& plan, const Model& model, const std::atomic<bool>* stop, std::vector<int32_t>* steps,
+                  std::map<std::string, std::vector<double>>* series) {
+  Simulation sim(model);
+  MetricRecorder recorder(model);
+  const std::vector<MetricColumn> columns = recorder.columns();
+  std::vector<float> values(recorder.size() * static_cast<size_t>(model.ncourtyard()));
+  std::vector<double> subdistrict(recorder.size());
+  std::vector<std::pair<std::string, size_t>> wanted;
+  for (size_t k = 0; k < columns.size(); ++k)
+    for (const Summary& s : plan.summaries)
+      if (s.metric == columns[k].name) {
+        wanted.emplace_back(columns[k].name, k);
+        break;
+      }
+  auto record = [&] {
+    recorder.compute(sim.state(), values, subdistrict);
+    sim.reset_interval_counters();
+    steps->push_back(sim.state().step);
+    for (const auto& [name, k] : wanted) (*series)[name].push_back(subdistrict[k]);
+  };
+  record();
+  const int32_t k = model.output.record_every;
+  bool recorded_last = true;
+  while (sim.state().step < model.steps) {
+    if (stop && stop->load()) return false;
+    sim.step();
+    recorded_last = sim.state().step % k == 0;
+    if (recorded_last) record();
+  }
+  if (!recorded_last) record();
+  return true;
+}
+
+void write_summary_file(const Plan& plan, const Run& run, const Model& model, const std::vector<double>& values,
+                        const std::string& path, const std::string& command_line) {
+  const std::string temp = temporary_name(path);
+  try {
+    h5::Writer w(temp);
+    const hid_t root = w.root();
+    w.attr(root, "title", "courtyard sweep run summary: " + plan.name);
+    w.attr(root, "engine_version", engine_version());
+    w.attr(root, "git_commit", git_commit());
+    w.attr_u64(root, "seed", run.seed);
+    w.attr(root, "run", run.index);
+    w.attr(root, "point", run.point);
+    w.attr(root, "replicate", static_cast<int64_t>(run.replicate));
+    w.attr(root, "scenario_name", model.scenario_name);
+    w.attr(root, "scenario_sha256", model.scenario_sha256);
+    w.attr(root, "created_utc", utc_now());
+    w.attr(root, "command_line", command_line);
+    w.attr(root, "steps_done", static_cast<int64_t>(model.steps));
+    w.attr_i8(root, "complete", 1);
+    w.attr(root, "status", "complete");
+    const hid_t g = w.group("summary");
+    for (size_t i = 0; i < plan.summaries.size(); ++i) w.scalar(g, plan.summaries[i].name, values[i]);
+    w.scalar(w.group("parameters"), "scenario.txtpb", model.scenario_text);
+    w.close();
+  } catch (...) {
+    std::remove(temp.c_str());
+    throw;
+  }
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    std::remove(temp.c_str());
+    throw IoError("cannot rename " + temp + " to " + path);
+  }
+}
+
+}  // namespace
+
+std::vector<double> summaries_from_run_file(const Plan& plan, const std::string& path) {
+  const h5::Reader r(path);
+  const std::vector<int32_t> steps = r.ints("timeseries/step");
+  std::map<std::string, std::vector<double>> series;
+  for (const Summary& s : plan.summaries)
+    if (!series.count(s.metric) && r.has("subdistrict/" + s.metric)) {
+      series[s.metric] = r.doubles("subdistrict/" + s.metric);
+      if (series[s.metric].size() != steps.size()) throw IoError(path + ": /subdistrict/" + s.metric + " and /timeseries/step differ in length");
+    }
+  return evaluate(plan, steps, series);
+}
+
+std::vector<double> summaries_from_summary_file(const Plan& plan, const std::string& path) {
+  const h5::Reader r(path);
+  std::vector<double> out;
+  for (const Summary& s : plan.summaries) {
+    const std::string name = "summary/" + s.name;
+    out.push_back(r.has(name) ? r.doubles(name).at(0) : kNaN);
+  }
+  return out;
+}
+
+RunOutcome execute_run(const RunContext& ctx, int64_t index) {
+  const Plan& plan = *ctx.plan;
+  const Run& run = ctx.design->runs.at(static_cast<size_t>(index));
+  const Folder& folder = *ctx.folder;
+  const std::string name = folder.run_name(index);
+  const std::string path = folder.run_path(index);
+  const auto t0 = std::chrono::steady_clock::now();
+  if (ctx.log) ctx.log->write("start " + name + " seed " + std::to_string(run.seed));
+  RunOutcome out;
+  const std::vector<std::string> overrides = run_overrides(plan, run);
+  try {
+    const LoadedScenario loaded = load_scenario_text(plan.scenario_path, plan.scenario_text, plan.scenario_json, overrides);
+    const Model model = build_model(loaded);
+    check_summaries(plan, model);
+    const std::string command_line = ctx.command_line + " [" + name + "]";
+    bool complete = false;
+    if (!plan.summary_only) {
+      RunOptions options;
+      options.output_path = path;
+      options.force = true;  // a file under this name is not complete (else the run would not be run)
+      options.info = RunFileInfo{engine_version(), git_commit(), command_line, utc_now()};
+      options.stop = ctx.abandon;
+      const RunResult result = run_model(model, options);
+      complete = result.complete;
+      if (!complete) std::remove(path.c_str());  // abandoned: no incomplete file under the final name
+    } else {
+      std::vector<int32_t> steps;
+      std::map<std::string, std::vector<double>> series;
+      complete = summary_loop(plan, model, ctx.abandon, &steps, &series);
+      if (complete) write_summary_file(plan, run, model, evaluate(plan, steps, series), path, command_line);
+    }
+    out.status = complete ? RunOutcome::Status::kDone : RunOutcome::Status::kInterrupted;
+  } catch (const ScenarioError& e) {
+    out.status = RunOutcome::Status::kFailed;
+    out.message = std::string("invalid scenario (the overrides are --set[0], --set[1], ... in the order above):\n") + e.what();
+  } catch (const std::exception& e) {
+    out.status = RunOutcome::Status::kFailed;
+    out.message = e.what();
+  }
+  out.seconds = since(t0);
+
+  // the record of the run: a failure file, or none
+  std::error_code ec;
+  switch (out.status) {
+    case RunOutcome::Status::kDone:
+      std::filesystem::remove(folder.failed_path(index), ec);
+      if (ctx.log) ctx.log->write("done " + name + " " + std::to_string(out.seconds) + " s");
+      break;
+    case RunOutcome::Status::kInterrupted:
+      if (ctx.log) ctx.log->write("interrupted " + name);
+      break;
+    case RunOutcome::Status::kFailed: {
+      std::string text = name + " (point " + std::to_string(run.point) + ", replicate " + std::to_string(run.replicate) +
+                         ", seed " + std::to_string(run.seed) + ") failed at " + utc_now() + " on " + host_name() + "\n";
+      text += "overrides:";
+      for (const std::string& o : overrides) text += " " + o;
+      text += "\n" + out.message + "\n";
+      try {
+        const std::string temp = temporary_name(folder.failed_path(index));
+        write_file(temp, text);
+        std::filesystem::rename(temp, folder.failed_path(index), ec);
+      } catch (const std::exception&) {
+        // the log still says it failed
+      }
+      const std::string first_line = out.message.substr(0, out.message.find('\n'));
+      if (ctx.log) ctx.log->write("failed " + name + ": " + first_line);
+      break;
+    }
+  }
+  return out;
+}
+
+}  // namespace courtyard::sweep
