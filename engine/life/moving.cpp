@@ -74,12 +74,14 @@ void move_in(const Week& w, State& s, int32_t c) {
   const double env = environment_quality(s, c);
   const double cue = disorder_cue(s, c);
   const double fill = clamp01(p.vacancy_fill_per_week * (0.5 + env));
-  Stream r(w.model.seed, Purpose::kMoveIn, static_cast<uint32_t>(c), 0, static_cast<uint32_t>(w.step));
   int32_t arrivals = 0;
   for (int64_t h = h0; h < h1; ++h) {
-    double u_fill, u_buyer;
-    r.uniform_pair(&u_fill, &u_buyer);
     if (occupied(s, h)) continue;
+    // a stream per vacant flat: occupied flats draw nothing, and each flat's draws stay its own
+    double u_fill, u_buyer;
+    Stream(w.model.seed, Purpose::kMoveIn, static_cast<uint32_t>(c), static_cast<uint32_t>(h - h0),
+           static_cast<uint32_t>(w.step))
+        .uniform_pair(&u_fill, &u_buyer);
     const uint8_t market = s.flags[h] & (kForRent | kForSale);
     if (market == 0) {
       if (u_fill < kEmptyToMarketPerWeek) s.flags[h] = kForRent;

@@ -4,6 +4,8 @@
 // A target waits until the intervention's window opens and its condition (if any) holds; then its cost
 // is charged to the subdistrict budget or the courtyard's fund. If the money is not there it waits,
 // the first deferral is logged as an event, and it is tried again each week until the window closes.
+// The subdistrict's budget is a strict queue: after the first item it cannot pay in a week, later items
+// that cost money wait too, so a cheap late item never jumps an expensive early one.
 #include <algorithm>
 
 #include "governance/governance.h"
@@ -100,6 +102,9 @@ void Simulation::apply_interventions(const Week& w) {
   State& s = state_;
   const int32_t step = s.step;
   for (auto& share : s.cleaning_share) share = 0.f;
+  // the subdistrict pays in a strict queue: once one item cannot be paid this week, every later item
+  // (scenario order, then ascending courtyard id) that costs money waits too
+  bool queue_blocked = false;
 
   for (size_t i = 0; i < m.interventions.size(); ++i) {
     const InterventionSpec& iv = m.interventions[i];
@@ -141,7 +146,9 @@ void Simulation::apply_interventions(const Week& w) {
       const bool by_subdistrict = iv.paid_by_subdistrict;
       const double cost = iv.cost_yuan + iv.cost_per_household_yuan * m.courtyards[c].households +
                           (iv.type == InterventionType::kSubsidy ? iv.value * iv.intensity : 0);
-      const bool affordable = by_subdistrict ? budget_left_ >= cost : s.fund[c] >= cost;
+      const bool affordable =
+          by_subdistrict ? (cost <= 0 || (!queue_blocked && budget_left_ >= cost)) : s.fund[c] >= cost;
+      if (by_subdistrict && !affordable) queue_blocked = true;
       if (!affordable) {
         if (status == Status::kWaiting) {
           e.type = EventType::kInterventionDeferred;

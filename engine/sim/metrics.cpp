@@ -98,6 +98,17 @@ void metric_terms(int metric, const Model& m, const State& s, int32_t c, double*
 }
 
 double metric_value(int metric, const Model& m, const State& s, int32_t c) {
+  // courtyard-level metrics need no pass over the households (intervention conditions ask often)
+  switch (metric) {
+    case kConditionIndex: return condition_index(s, c);
+    case kDisorder: return s.disorder[c];
+    case kCollectionRate: return s.collection_rate[c];
+    case kFundBalance: return s.fund[c];
+    case kOpenDemands: return s.open_demands[c];
+    case kSelfFinancing: return s.self_financing[c];
+    case kFiveHaves: return five_haves(s, c);
+    default: break;
+  }
   double num = 0, den = 1;
   metric_terms(metric, m, s, c, &num, &den);
   return ratio(metric, num, den);

@@ -86,7 +86,8 @@ uint64_t run_seed(uint64_t sweep_seed, uint64_t k) {
            static_cast<uint32_t>(k >> 32));
   const uint64_t lo = s.next_u32();
   const uint64_t hi = s.next_u32();
-  return lo | (hi << 32);
+  // 53 bits: a seed reads back exactly wherever numbers are doubles (pandas, R, spreadsheets)
+  return (lo | (hi << 32)) >> 11;
 }
 
 }  // namespace courtyard::sweep

@@ -45,8 +45,9 @@ UnitDesign saltelli(int64_t n, int dims, bool second_order, int64_t skip, bool s
 // Every combination of levels[a] values per axis, as level indices; the last axis varies fastest.
 std::vector<std::vector<int32_t>> factorial(const std::vector<int32_t>& levels);
 
-// The seed of run k: a 64-bit Philox word keyed by the sweep's seed and countered by k. With common
-// random numbers k is the replicate, otherwise the run index.
+// The seed of run k: the top 53 bits of a 64-bit Philox word keyed by the sweep's seed and countered by
+// k (53 bits, so that a seed is exact as a double in any analysis tool). With common random numbers k is
+// the replicate, otherwise the run index.
 uint64_t run_seed(uint64_t sweep_seed, uint64_t k);
 
 }  // namespace courtyard::sweep

@@ -152,6 +152,30 @@ def test_seed_matters_and_is_recorded():
         check("seed recorded in the file", int(fa.attrs["seed"]) == 1 and int(fc.attrs["seed"]) == 2)
 
 
+def test_budget_deferrals_in_events():
+    # the default scenario's roll-out cannot pay every courtyard's hardware: the courtyards it pays come
+    # first in id order, the rest wait, and each wait is logged once in /events
+    out = fresh("budget.h5")
+    r = run("run", "--steps", "60", "-o", out, "--progress", "none")
+    check("default scenario with its roll-out runs", r.returncode == 0, r.stderr[-300:])
+    with h5py.File(out, "r") as f:
+        ev = f["events"][()]
+        names = {v: k for k, v in h5py.check_enum_dtype(f["events"].dtype["type"]).items()}
+    kinds = [names[e["type"]] for e in ev]
+    deferred = [e for e, k in zip(ev, kinds) if k == "intervention_deferred"]
+    check("deferrals appear in /events", len(deferred) > 0, len(deferred))
+    # at the first week with a deferral, every courtyard started by that intervention precedes every deferred one
+    if deferred:
+        first = deferred[0]
+        same = [(e, k) for e, k in zip(ev, kinds) if e["step"] == first["step"] and e["subject"] == first["subject"]]
+        started = [int(e["courtyard"]) for e, k in same if k == "intervention_start"]
+        waiting = [int(e["courtyard"]) for e, k in same if k == "intervention_deferred"]
+        check("the budget pays courtyards in ascending id order, then defers the rest",
+              not started or max(started) < min(waiting), f"started {started[:5]}.. deferred {waiting[:5]}..")
+        pairs = [(int(e["subject"]), int(e["courtyard"])) for e in deferred]
+        check("each deferral is logged once", len(pairs) == len(set(pairs)))
+
+
 def test_lab():
     csv = os.path.join(WORK, "pgg.csv")
     r = run("lab", "pgg", "--groups", "300", "--csv", csv)
@@ -168,7 +192,7 @@ def main():
     os.makedirs(WORK)
     for test in [test_help_and_version, test_usage_errors, test_run_writes_and_refuses_overwrite,
                  test_missing_folder_and_bad_input, test_sigterm_marks_incomplete, test_print_validate_info,
-                 test_seed_matters_and_is_recorded, test_lab]:
+                 test_seed_matters_and_is_recorded, test_budget_deferrals_in_events, test_lab]:
         try:
             test()
         except Exception as e:  # a crash in a test is a failure, not a pass

@@ -33,8 +33,9 @@ bool same_events(const std::vector<Event>& a, const std::vector<Event>& b) {
 }
 
 TEST(Simulation, ThreadCountInvariant) {
-  // the demo district: 241 courtyards in two communities, moves between courtyards included
-  const Model m = model_from_file("scenarios/demo_district.txtpb", {"run.steps=30"});
+  // the demo district: 241 courtyards in two communities, moves between courtyards included, and from
+  // week 26 a budgeted roll-out of the pilot (meetings, levies, deferrals)
+  const Model m = model_from_file("scenarios/demo_district.txtpb", {"run.steps=48"});
   ASSERT_GE(m.ncourtyard(), 200);
   std::vector<Event> e1, e2, e8;
   const State s1 = run_with_threads(m, 1, &e1);

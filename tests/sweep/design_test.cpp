@@ -161,6 +161,7 @@ TEST(RunSeeds, DeterministicDistinctAndKeyedBySweepSeed) {
   for (uint64_t s = 0; s < 4; ++s)
     for (uint64_t k = 0; k < 256; ++k) seen.insert(run_seed(s, k));
   EXPECT_EQ(seen.size(), 4u * 256u);
+  for (uint64_t s : seen) EXPECT_LT(s, uint64_t{1} << 53);
 }
 
 TEST(TaskShare, UnionOfAllTasksIsEveryRunExactlyOnce) {
