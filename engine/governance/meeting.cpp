@@ -81,13 +81,14 @@ MeetingResult hold_meeting(const Week& w, State& s, int32_t c, int32_t proposal,
                              g.attendance_ties_weight * s.ties[h] + (owner ? g.attendance_owner_bonus : 0) +
                              (mobilised ? g.attendance_mobilisation : 0);
     if (u_attend >= logistic(lo_attend)) continue;
-    s.civic[h] |= kAttended;
-    if (persuasion) s.civic[h] |= kPersuaded;
     ++out.attendees;
 
-    // discussion, persuasion, vote
+    // discussion, persuasion, vote (the appeal is taken before this meeting's flags are set, so that
+    // a levy's appeal does not count this meeting's communication and persuasion twice)
     double lo = appeal(w, s, c, h, proposal) + g.communication_effect;
     if (persuasion) lo += g.persuasion_effect * s.joint_history[c];
+    s.civic[h] |= kAttended;
+    if (persuasion) s.civic[h] |= kPersuaded;
     const double support = logistic(lo);
     const bool yes = u_vote < support;
     // of those who do not support it, some abstain rather than vote against

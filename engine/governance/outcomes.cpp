@@ -22,7 +22,7 @@ int star_rating(const State& s, int32_t c, double collection_rate, double condit
   points += disorder <= 0.2;
   points += s.self_financing[c] != 0;
   points += five_haves(s, c) >= 4;
-  return points >= 4 ? points : 1 + points;  // 1..5: five stars need every criterion
+  return points > 1 ? points : 1;  // one star per criterion met, at least one: five need every criterion
 }
 
 }  // namespace courtyard

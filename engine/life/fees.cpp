@@ -59,7 +59,9 @@ void fee_payment(const Week& w, State& s, int32_t c) {
     // social pressure: the covenant's graduated sanctions (again for last month's non-payers), and the
     // face-to-face discussion of a recent meeting (half its effect, fading with time: assumption)
     double pressure = 0;
-    if (covenant) pressure += g.covenant_pressure * ((s.flags[h] & kPaid) ? 1.0 : 2.0);
+    // (a newcomer, who could not have paid last time, is not treated as a non-payer)
+    const bool paid_last = (s.flags[h] & kPaid) || s.years[h] < 1.0f / 12.0f;
+    if (covenant) pressure += g.covenant_pressure * (paid_last ? 1.0 : 2.0);
     if (recent_meeting && (s.civic[h] & kAttended)) pressure += 0.5 * g.communication_effect;
     const double prob = payment_probability(params, s.coop[h], s.belief[h], s.trust[h], s.satisfaction[h],
                                             s.ability[h], s.tenure[h] == Tenure::kRenter, managed, pressure);

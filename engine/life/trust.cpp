@@ -39,11 +39,12 @@ void satisfaction_and_trust(const Week& w, State& s, int32_t c) {
   const double noise_sd = (s.institutions[c] & kTransparency) ? w.model.params.governance.accounts_noise : p.opacity_noise;
   Stream r(w.model.seed, Purpose::kPerception, static_cast<uint32_t>(c), 0, static_cast<uint32_t>(w.step));
   for (int64_t h = h0; h < h1; ++h) {
+    const double noise = r.noise();  // drawn for every flat: vacancies do not shift the others' draws
     if (!occupied(s, h)) continue;
     const double t = target[s.demands[h] < 3 ? s.demands[h] : 3];
     s.satisfaction[h] += static_cast<float>(p.satisfaction_rate * (t - s.satisfaction[h]));
     // what this household makes of the money: accounts and the state of the courtyard, seen noisily
-    const double signal = clamp01(0.6 * value_seen + 0.4 * env + noise_sd * r.noise());
+    const double signal = clamp01(0.6 * value_seen + 0.4 * env + noise_sd * noise);
     s.trust[h] += static_cast<float>(p.rate * (signal - s.trust[h]));
   }
 }

@@ -14,7 +14,8 @@ enum class EventType : int16_t {
   kFacilityFailure,        // subject: facility id; share: condition after the failure
   kRepair,                 // subject: facility id; amount: yuan spent; share: condition after
   kMeeting,                // governance: subject agenda item; attendees, yes, no, abstain, rule, outcome
-  kLevy,                   // governance: subject agenda item; amount: yuan asked; share: paid share
+  kLevy,                   // governance: subject agenda item; attendees: households asked; yes: paid;
+                           // amount: yuan collected (0 when it fails); share: paid share; outcome
   kCount
 };
 const char* event_type_name(EventType t);

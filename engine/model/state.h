@@ -79,7 +79,7 @@ enum Institution : uint16_t {
   X(float, last_attendance, "share of resident households at the last meeting (NaN: none)")    \
   X(int32_t, levy_proposal, "proposal of the open levy (-1: none)")                            \
   X(int32_t, levy_weeks_left, "follow-up weeks left for the open levy")                        \
-  X(uint8_t, levy_adopted, "1 when the open levy was adopted at a meeting")                    \
+  X(uint8_t, levy_adopted, "open levy: 0 asked door to door, 1 adopted at a meeting, 2 with persuasion")\
   X(float, last_levy_share, "share of asked households that paid the last levy (NaN: none)")   \
   X(double, costs_month, "running, cleaning and maintenance costs paid this month, yuan")      \
   X(uint8_t, self_financing, "1 when last month's fees covered last month's costs")

@@ -187,7 +187,7 @@ class CourtyardNames {
 int check_run(Checker& c, const Scenario& s) {
   const FieldPath rp = at({}, "run");
   const auto& run = s.run();
-  const bool steps_ok = c.range(run.steps(), 1, 100000, at(rp, "steps"));
+  const bool steps_ok = c.range(run.steps(), 1, 50000, at(rp, "steps"));  // visit steps are 16-bit
   Date date;
   if (!parse_date(run.start_date(), &date))
     c.fail(at(rp, "start_date"), "\"" + run.start_date() + "\" is not a valid date YYYY-MM-DD");
@@ -488,7 +488,7 @@ std::optional<Condition> parse_condition(const std::string& text, std::string* e
     return std::nullopt;
   }
   // counters reset at every record: a condition on them would depend on the output settings
-  if (c.metric == "violations" || c.metric == "move_outs" || c.metric == "move_ins") {
+  if (c.metric == "violations" || c.metric == "move_outs" || c.metric == "move_ins" || c.metric == "meetings") {
     *error = "\"" + c.metric + "\" counts since the last record and cannot be a condition";
     return std::nullopt;
   }

@@ -143,10 +143,9 @@ Collected collect(const std::string& dir, const Plan& plan, const Design& design
           for (const Run& run : design.runs) col.push_back(run.values[a]);
           w.array(dg, plan.axes[a].name, col);
         }
-        const std::string path_attr = "path";
         // the scenario field each column sets
         h5::Handle d(H5Dopen2(dg, plan.axes[a].name.c_str(), H5P_DEFAULT), H5Dclose);
-        w.attr(d.get(), path_attr, plan.axes[a].path);
+        w.attr(d.get(), "path", plan.axes[a].path);
       }
 
       // the summaries and each run's state
