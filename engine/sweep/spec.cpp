@@ -195,7 +195,7 @@ void check_axes(Checker& c, const v1::Sweep& spec, Plan& plan, bool base_ok) {
     } else if (!paths.insert(a.path()).second) {
       c.fail(sweep_field(ap, "path"), "\"" + a.path() + "\" is varied by an earlier axis too");
     }
-    if (!valid_column_name(axis.name))
+    if ((a.has_name() || !a.path().empty()) && !valid_column_name(axis.name))
       c.fail(sweep_field(ap, a.has_name() ? "name" : "path"),
              "column name \"" + axis.name + "\" must be letters, digits and _ . [ ] - only");
 

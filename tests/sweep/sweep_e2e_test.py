@@ -139,7 +139,7 @@ def test_local_run_status_collect():
     single = os.path.join(WORK, "single.h5")
     c = run("run", os.path.join(DATA, "tiny.txtpb"), "-o", single, "--force", "--progress", "none",
             "--set", f"courtyards[0].fee_per_month={row['courtyards[0].fee_per_month']}",
-            "--set", f"courtyards[1].initial_trust={row['trust_b']}", "--set", f"run.seed={row['seed']}")
+            "--set", f"courtyards[1].initial_trust={row['trust_b']}", "--set", f"run.seed={int(row['seed'])}")
     ok, detail = same_files(os.path.join(out, "runs", "run-00009.h5"), single)
     check("a sweep run's file equals `courtyard run` with the same overrides", c.returncode == 0 and ok, c.stderr + detail)
 
