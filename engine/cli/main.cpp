@@ -27,6 +27,7 @@
 
 #include "cli/common.h"
 #include "cli/progress.h"
+#include "core/calendar.h"
 #include "core/errors.h"
 #include "core/version.h"
 #include "output/run_file.h"
@@ -70,15 +71,6 @@ std::string version_text() {
       << "  HDF5 " << maj << "." << min << "." << rel << "\n"
       << "  protobuf " << google::protobuf::internal::VersionString(GOOGLE_PROTOBUF_VERSION) << "\n";
   return out.str();
-}
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 std::string join_args(int argc, char** argv) {

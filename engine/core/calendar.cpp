@@ -1,6 +1,7 @@
 #include "core/calendar.h"
 
 #include <cstdio>
+#include <ctime>
 
 namespace courtyard {
 
@@ -38,6 +39,15 @@ bool parse_date(const std::string& text, Date* out) {
   if (back.year != y || back.month != m || back.day != d) return false;  // 2015-02-30
   *out = date;
   return true;
+}
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
 }
 
 std::string format_date(Date d) {

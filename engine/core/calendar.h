@@ -18,6 +18,9 @@ Date civil_from_days(int64_t z);
 bool parse_date(const std::string& text, Date* out);
 std::string format_date(Date d);
 
+// The current time, UTC, as ISO 8601 (2026-11-28T02:00:00Z): provenance of result and sweep files.
+std::string utc_now();
+
 // True when the week starts on one of the first seven days of a calendar month: exactly one week of
 // each month does, so monthly processes run once a month.
 inline bool is_first_week_of_month(Date week_start) { return week_start.day <= 7; }

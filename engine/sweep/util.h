@@ -3,10 +3,10 @@
 
 #include <string>
 
+#include "core/calendar.h"  // utc_now()
+
 namespace courtyard::sweep {
 
-// Now, ISO 8601 UTC to the second: 2026-11-28T02:00:00Z.
-std::string utc_now();
 // This machine's host name ("localhost" if unknown).
 std::string host_name();
 // A temporary name beside `path`, unique to this process and thread: DIR/.NAME.tmp-HOST-PID-N.
