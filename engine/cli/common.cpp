@@ -1,5 +1,8 @@
 #include "cli/common.h"
 
+#include <oneapi/tbb/info.h>
+
+#include <cstdlib>
 #include <iostream>
 
 #include "core/errors.h"
@@ -32,6 +35,14 @@ LoadedScenario load(const ScenarioArgs& a) {
   if (a.path.empty())
     return load_scenario_text("<embedded:demo_district>", embedded_default_scenario(), false, overrides);
   return load_scenario(a.path, overrides);
+}
+
+int threads_default() {
+  if (const char* s = std::getenv("SLURM_CPUS_PER_TASK")) {
+    const int n = std::atoi(s);
+    if (n > 0) return n;
+  }
+  return oneapi::tbb::info::default_concurrency();
 }
 
 bool parse_command(int argc, char** argv, po::options_description& opts, po::positional_options_description& pos,

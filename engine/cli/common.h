@@ -26,6 +26,9 @@ bool parse_command(int argc, char** argv, boost::program_options::options_descri
                    boost::program_options::positional_options_description& pos, const std::string& help,
                    boost::program_options::variables_map& vm);
 
+// Worker threads when --threads is not given: $SLURM_CPUS_PER_TASK when set, else all cores.
+int threads_default();
+
 int cmd_lab(int argc, char** argv);
 int cmd_demo(int argc, char** argv);
 int cmd_sweep(int argc, char** argv);

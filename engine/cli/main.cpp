@@ -82,14 +82,6 @@ std::string join_args(int argc, char** argv) {
   return out;
 }
 
-int threads_default() {
-  if (const char* s = std::getenv("SLURM_CPUS_PER_TASK")) {
-    const int n = std::atoi(s);
-    if (n > 0) return n;
-  }
-  return oneapi::tbb::info::default_concurrency();
-}
-
 int cmd_run(int argc, char** argv, const std::string& command_line) {
   ScenarioArgs a;
   std::string output, progress = "auto";

@@ -72,14 +72,6 @@ std::string join_command_line(int argc, char** argv) {
   return out;
 }
 
-int threads_default() {
-  if (const char* s = std::getenv("SLURM_CPUS_PER_TASK")) {
-    const int n = std::atoi(s);
-    if (n > 0) return n;
-  }
-  return oneapi::tbb::info::default_concurrency();
-}
-
 // A sweep folder's plan and design, read from the copies it keeps; checked against its design.csv.
 struct FolderSweep {
   Plan plan;
