@@ -63,6 +63,7 @@ class Stream {
     *a = (x & 0xFFFFu) * 0x1p-16;
     *b = (x >> 16) * 0x1p-16;
   }
+
   // Integer in [0, n), n > 0 (Lemire's multiply-shift; bias below 2^-32 * n, irrelevant here).
   uint32_t below(uint32_t n) { return static_cast<uint32_t>((static_cast<uint64_t>(next_u32()) * n) >> 32); }
 
@@ -86,6 +87,12 @@ class Stream {
     double a, b;
     uniform_pair(&a, &b);
     return (a + b - 1.0 + 0x1p-16) * 2.449489742783178;
+  }
+  // The same noise in float (exact: the two 16-bit halves sum exactly), for float loops.
+  float noise_f() {
+    const uint32_t x = next_u32();
+    const int32_t sum = static_cast<int32_t>(x & 0xFFFFu) + static_cast<int32_t>(x >> 16) - 65535;
+    return static_cast<float>(sum) * (2.449489742783178f / 65536.f);
   }
 
   // Poisson by inversion for small means, normal approximation (rounded, >= 0) above 30.

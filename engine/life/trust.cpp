@@ -37,15 +37,20 @@ void satisfaction_and_trust(const Week& w, State& s, int32_t c) {
   for (int d = 0; d < 4; ++d) target[d] = satisfaction_target(s, c, d, w.model.params.governance.services_weight);
   // posted accounts: everyone sees where the money goes, almost without noise
   const double noise_sd = (s.institutions[c] & kTransparency) ? w.model.params.governance.accounts_noise : p.opacity_noise;
+  // the loop in float: a household's fields are float, and the courtyard's terms are taken out of it
+  float tgt[4];
+  for (int d = 0; d < 4; ++d) tgt[d] = static_cast<float>(target[d]);
+  const float seen = static_cast<float>(0.6 * value_seen + 0.4 * env), sd = static_cast<float>(noise_sd);
+  const float rate = static_cast<float>(p.rate), sat_rate = static_cast<float>(p.satisfaction_rate);
   Stream r(w.model.seed, Purpose::kPerception, static_cast<uint32_t>(c), 0, static_cast<uint32_t>(w.step));
   for (int64_t h = h0; h < h1; ++h) {
-    const double noise = r.noise();  // drawn for every flat: vacancies do not shift the others' draws
+    const float noise = r.noise_f();  // drawn for every flat: vacancies do not shift the others' draws
     if (!occupied(s, h)) continue;
-    const double t = target[s.demands[h] < 3 ? s.demands[h] : 3];
-    s.satisfaction[h] += static_cast<float>(p.satisfaction_rate * (t - s.satisfaction[h]));
+    const float t = tgt[s.demands[h] < 3 ? s.demands[h] : 3];
+    s.satisfaction[h] += sat_rate * (t - s.satisfaction[h]);
     // what this household makes of the money: accounts and the state of the courtyard, seen noisily
-    const double signal = clamp01(0.6 * value_seen + 0.4 * env + noise_sd * noise);
-    s.trust[h] += static_cast<float>(p.rate * (signal - s.trust[h]));
+    const float signal = clamp01f(seen + sd * noise);
+    s.trust[h] += rate * (signal - s.trust[h]);
   }
 }
 

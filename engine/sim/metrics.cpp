@@ -24,18 +24,24 @@ Tally tally(const Model& m, const State& s, int32_t c) {
   Tally t;
   const int64_t h0 = first_household(m, c), h1 = end_household(m, c);
   t.flats = static_cast<double>(h1 - h0);
+  // branch-free: integer counts and float sums per courtyard, widened once at the end
+  int32_t owners = 0, renters = 0;
+  float trust = 0, satisfaction = 0, ties = 0;
   for (int64_t h = h0; h < h1; ++h) {
     const Tenure tenure = s.tenure[h];
-    t.owners += tenure == Tenure::kOwner;
-    t.renters += tenure == Tenure::kRenter;
-    if (tenure == Tenure::kVacant) {
-      t.vacant += 1;
-      continue;
-    }
-    t.trust += s.trust[h];
-    t.satisfaction += s.satisfaction[h];
-    t.ties += s.ties[h];
+    owners += tenure == Tenure::kOwner;
+    renters += tenure == Tenure::kRenter;
+    const float resident = tenure != Tenure::kVacant ? 1.f : 0.f;
+    trust += resident * s.trust[h];
+    satisfaction += resident * s.satisfaction[h];
+    ties += resident * s.ties[h];
   }
+  t.owners = owners;
+  t.renters = renters;
+  t.vacant = t.flats - owners - renters;
+  t.trust = trust;
+  t.satisfaction = satisfaction;
+  t.ties = ties;
   return t;
 }
 
