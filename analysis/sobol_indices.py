@@ -10,11 +10,13 @@ the script reads DIR/results.csv (one row per run: run, point, replicate, seed, 
 
 Replicates. The model is stochastic: the value of a design point is the mean of its summary over its
 done replicates (seeds), as in SALib's Y files (DIR/salib/Y_<summary>.txt). A base row whose points
-are not all done (no done replicate) is left out, and the script says so. The table also gives the
-noise share: the mean within-point variance of the replicates divided by the number of replicates
-(the variance left in a point's mean by the seeds) over the variance of the point means. Noise in Y
-adds to every total index, and to the denominator of all indices; a noise share of a few percent
-is harmless.
+are not all done (no done replicate) is left out, and the script says so. Noise in Y adds to every
+total index and to the denominator of all indices. Two diagnostics say how much the seeds matter:
+the sd over seeds within a point (next to the sd of the point means over the design), and the total
+indices computed from each replicate alone (columns ST_seed_min, ST_seed_max: the smallest and
+largest over the replicates). With common random numbers (the sweep's default) replicate r has the
+same seed at every point, so the seeds blur the differences between points less than the within-point
+sd suggests, and a parameter the model does not use gets indices of exactly 0.
 
 Layout. A Saltelli design (`design { saltelli { ... } }`) has N base rows j = 0..N-1 with D axes; its
 points are in SALib's order, for each j: A_j, AB_j^(1) .. AB_j^(D) (A_j with column i taken from B_j),
@@ -34,7 +36,7 @@ resample, V included, and the central `--level` percentile interval reported. Th
 second-order design are not used (no second-order indices).
 
 Output: a table on standard output; `--csv` (one row per axis: name, path, S1, S1_low, S1_high, ST,
-ST_low, ST_high) and `--markdown` (the same as a markdown table with a header line saying what was
+ST_low, ST_high, ST_seed_min, ST_seed_max) and `--markdown` (the same as a markdown table with a header line saying what was
 analysed). Run with Debian's /usr/bin/python3 (numpy, pandas; h5py optional).
 
 As a library (add analysis/ to sys.path):
@@ -120,6 +122,9 @@ def read_sweep(folder, summary=None):
     Y = g.mean().reindex(range(npoints)).to_numpy(dtype=float)
     var = g.var(ddof=1).reindex(range(npoints)).to_numpy(dtype=float)
     nrep = g.count().reindex(range(npoints)).fillna(0).to_numpy(dtype=int)
+    nr = int(df["replicate"].max()) + 1
+    Yr = np.full((npoints, nr), np.nan)  # each replicate's value, NaN where not done
+    Yr[done["point"].to_numpy(dtype=int), done["replicate"].to_numpy(dtype=int)] = done[summary].to_numpy(dtype=float)
     info = {
         "summary": summary,
         "runs": len(df),
@@ -127,8 +132,10 @@ def read_sweep(folder, summary=None):
         "replicates": int(df["replicate"].max()) + 1,
         "within_var": var,
         "nrep": nrep,
+        "Yr": Yr,
         "name": os.path.basename(os.path.normpath(folder)),
         "commit": "",
+        "crn": None,
         "paths": {a: a for a in axes},
     }
     h5 = os.path.join(folder, "sweep.h5")
@@ -138,6 +145,8 @@ def read_sweep(folder, summary=None):
             with h5py.File(h5, "r") as f:
                 info["name"] = str(f.attrs.get("sweep_name", info["name"]))
                 info["commit"] = str(f.attrs.get("git_commit", ""))
+                if "common_random_numbers" in f.attrs:
+                    info["crn"] = bool(f.attrs["common_random_numbers"])
                 for a in axes:
                     key = f"design/{a}"
                     if key in f and "path" in f[key].attrs:
@@ -191,15 +200,21 @@ def analyse(folder, summary=None, bootstrap=1000, seed=12345, level=0.95):
     info["mean"] = float(np.mean(Yu))
     info["sd"] = float(np.std(Yu))
     ok = nrep >= 2
-    if ok.any() and res["V"] > 0:
-        info["noise_share"] = float(np.mean(wv[ok] / nrep[ok]) / np.var(Yu))
-    else:
-        info["noise_share"] = float("nan")
+    info["seed_sd"] = float(np.sqrt(np.mean(wv[ok]))) if ok.any() else float("nan")
+    # the indices from each replicate alone (point estimates, the base rows complete in it)
+    st_seed = []
+    for r in range(info["Yr"].shape[1]):
+        y = info["Yr"][:, r]
+        full = ~np.isnan(y[rows]).any(axis=1)
+        if full.sum() >= 2:
+            st_seed.append(estimate(y[rows[full, 0]], y[rows[full, 1]], y[rows[full, 2:]])[1])
+    st_seed = np.array(st_seed) if st_seed else np.full((1, d), np.nan)
     table = pd.DataFrame({
         "parameter": axes,
         "path": [info["paths"][a] for a in axes],
         "S1": res["S1"], "S1_low": res.get("S1_low"), "S1_high": res.get("S1_high"),
         "ST": res["ST"], "ST_low": res.get("ST_low"), "ST_high": res.get("ST_high"),
+        "ST_seed_min": st_seed.min(axis=0), "ST_seed_max": st_seed.max(axis=0),
     })
     return table, info
 
@@ -213,8 +228,11 @@ def header(info, bootstrap, level, seed, title=None):
         f"{info['dropped']} left out for runs not done), D = {info['d']} parameters"
         f"{', second order (BA blocks not used)' if info['second_order'] else ''}; "
         f"{info['runs_done']} of {info['runs']} runs done, {info['replicates']} replicates (seeds) per "
-        f"point, averaged per point. Y: mean {info['mean']:.4f}, sd {info['sd']:.4f} over points; "
-        f"noise share {info['noise_share']:.3f} (seed variance of a point's mean / variance of Y). "
+        f"point, averaged per point"
+        + {True: " (common random numbers: replicate r has the same seed at every point). ",
+           False: " (every run its own seed). ", None: ". "}[info["crn"]] +
+        f"Y: mean {info['mean']:.4f}, sd {info['sd']:.4f} over the design's points, sd over seeds within "
+        f"a point {info['seed_sd']:.4f}. "
         f"S1: Saltelli 2010; ST: Jansen; {int(level * 100)}% percentile bootstrap intervals over the "
         f"base rows ({bootstrap} draws, seed {seed})."
         + (f" Engine commit {info['commit']}." if info['commit'] else ""),
@@ -228,12 +246,12 @@ def fmt(x):
 
 def markdown(table, info, bootstrap, level, seed, title=None):
     lines = header(info, bootstrap, level, seed, title) + [""]
-    lines.append("| parameter | S1 | S1 95% CI | ST | ST 95% CI |")
-    lines.append("|---|---:|---|---:|---|")
+    lines.append("| parameter | S1 | S1 95% CI | ST | ST 95% CI | ST, one seed alone |")
+    lines.append("|---|---:|---|---:|---|---|")
     for r in table.sort_values("ST", ascending=False).itertuples():
         lines.append(f"| `{r.path}` | {fmt(r.S1)} | [{fmt(r.S1_low)}, {fmt(r.S1_high)}] | "
-                     f"{fmt(r.ST)} | [{fmt(r.ST_low)}, {fmt(r.ST_high)}] |")
-    lines.append(f"| sum | {fmt(float(table.S1.sum()))} | | {fmt(float(table.ST.sum()))} | |")
+                     f"{fmt(r.ST)} | [{fmt(r.ST_low)}, {fmt(r.ST_high)}] | {fmt(r.ST_seed_min)} to {fmt(r.ST_seed_max)} |")
+    lines.append(f"| sum | {fmt(float(table.S1.sum()))} | | {fmt(float(table.ST.sum()))} | | |")
     return "\n".join(lines) + "\n"
 
 
