@@ -38,6 +38,10 @@
 namespace po = boost::program_options;
 using namespace courtyard;
 
+namespace courtyard {
+int cmd_patterns(int argc, char** argv);  // cli/patterns_command.cpp
+}
+
 namespace {
 
 std::atomic<bool> g_stop{false};
@@ -56,6 +60,7 @@ const char* kUsage =
     "  lab       run the households' decision rules in classic experiments (pgg, litter)\n"
     "  demo      the trainer's demo: the Jiangdong Minju pilot (or a meeting) against its baseline\n"
     "  sweep     parameter sweeps: expand, run (locally, Slurm arrays, MPI), status, collect\n"
+    "  patterns  pattern-oriented validation: each claimed pattern against its literature range\n"
     "\n"
     "Without SCENARIO, run/validate/print use the embedded default scenario.\n"
     "`courtyard COMMAND --help` shows a command's options and examples.\n"
@@ -252,6 +257,7 @@ int dispatch(int argc, char** argv) {
   if (command == "lab") return cmd_lab(argc - 1, argv + 1);
   if (command == "demo") return cmd_demo(argc - 1, argv + 1);
   if (command == "sweep") return cmd_sweep(argc - 1, argv + 1);
+  if (command == "patterns") return cmd_patterns(argc - 1, argv + 1);
   throw UsageError("unknown command '" + command + "' (try courtyard --help)");
 }
 
