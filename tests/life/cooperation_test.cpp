@@ -1,7 +1,6 @@
-// Conditional cooperation: in the lab and in the courtyard's fee payment.
+// Conditional cooperation in the courtyard's fee payment (the lab's public-goods game: tests/lab).
 #include <gtest/gtest.h>
 
-#include "lab/lab.h"
 #include "support/scenarios.h"
 
 namespace courtyard {
@@ -12,29 +11,6 @@ using testing::one_courtyard;
 using testing::simulate;
 
 constexpr int kSeeds = 20;
-
-TEST(PublicGoodsGame, ContributionsDecayWithoutPunishmentAndHoldWithIt) {
-  const Model m = model_from_text(one_courtyard("households: 10", 1));
-  int decays = 0, holds = 0;
-  double first = 0;
-  for (int seed = 1; seed <= kSeeds; ++seed) {
-    PggSettings g;
-    g.groups = 500;
-    g.seed = static_cast<uint64_t>(seed);
-    const auto off = run_public_goods_game(m.params, g, false);
-    const auto on = run_public_goods_game(m.params, g, true);
-    first += off.front().mean_share / kSeeds;
-    decays += off.back().mean_share < off.front().mean_share - 0.10;  // at least 10 points lost over 10 rounds
-    holds += on.back().mean_share >= on.front().mean_share - 0.02;    // within 2 points, or rising
-    // decay is gradual: every round below the one before (averaged over 500 groups)
-    for (size_t t = 1; t < off.size(); ++t) EXPECT_LT(off[t].mean_share, off[t - 1].mean_share + 0.005);
-  }
-  EXPECT_EQ(decays, kSeeds);
-  EXPECT_EQ(holds, kSeeds);
-  // first-round contributions around half the endowment (Ledyard 1995: 40-60%)
-  EXPECT_GT(first, 0.35);
-  EXPECT_LT(first, 0.65);
-}
 
 // A managed courtyard in good order whose households start believing nearly everyone pays.
 const std::string kWellRun =
