@@ -33,6 +33,7 @@ enum class Purpose : uint16_t {
   kLeaving = 15,            // where a leaving household goes and what happens to its flat
   kFlatArea = 16,           // floor area of each flat (votes under art. 278)
   kLevy = 17,               // asking households for a levy
+  kSanctions = 18,          // how a sanctioned household responds to the covenant's sanctions
 };
 
 // A stream of uniform 32-bit words for one (purpose, courtyard, household, step). Cheap to create:

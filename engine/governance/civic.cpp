@@ -47,6 +47,7 @@ void civic_life(const Week& w, State& s, int32_t c) {
     }
   }
   s.weeks_since_meeting[c] += 1;
+  s.weeks_since_notice[c] += 1;
 }
 
 }  // namespace courtyard

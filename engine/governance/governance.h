@@ -46,6 +46,13 @@ void follow_up_levy(const Week& w, State& s, int32_t c);
 // meeting when demands pile up, levy follow-ups, monthly awards and activities.
 void civic_life(const Week& w, State& s, int32_t c);
 
+// The covenant's graduated sanctions, monthly after the fees (governance/covenant.cpp): received
+// sanctions fade; enforcers with limited hours sanction households in arrears (reminder, home visit,
+// notice at the gate), who comply or resent.
+void enforce_covenant(const Week& w, State& s, int32_t c);
+// Enforcers of courtyard c now: known party members, council volunteers and stairwell leads.
+int32_t covenant_enforcers(const Model& m, const State& s, int32_t c);
+
 // The district's ratings (assumed criteria, docs/governance.md): the "five haves" checklist, 0..5
 // (organisation, a place to meet, rules, services or activities, own funds), and stars, 1..5.
 int five_haves(const State& s, int32_t c);

@@ -14,7 +14,6 @@ namespace courtyard {
 
 namespace {
 
-constexpr int32_t kRecentMeetingWeeks = 26;
 
 int32_t followup_weeks(const Model& m) {
   return static_cast<int32_t>(std::lround(m.params.governance.levy_followup_weeks));
@@ -85,8 +84,8 @@ double levy_log_odds(const Week& w, const State& s, int32_t c, int64_t h, int32_
               f.ability_weight * (s.ability[h] - 0.5);
   if (s.tenure[h] == Tenure::kRenter) lo -= f.renter_penalty;
   if (s.coop[h] == CoopType::kFreeRider) lo += 0.5 * f.free_rider_log_odds;
-  if (s.institutions[c] & kCovenant) lo += g.covenant_pressure;
-  if ((s.civic[h] & kAttended) && s.weeks_since_meeting[c] < kRecentMeetingWeeks) lo += g.communication_effect;
+  lo += s.sanction[h];  // sanctions received under the covenant weigh on every payment asked
+  if (s.civic[h] & kAttended) lo += g.communication_effect * fade(s.weeks_since_meeting[c], g.effect_half_life_weeks);
   if (s.civic[h] & kPersuaded) lo += g.persuasion_effect * s.joint_history[c];
   if (s.levy_adopted[c] && s.levy_proposal[c] == proposal) lo += g.decision_pressure;
   return lo;

@@ -5,6 +5,13 @@
 // (littering, occupying common space) respond strongly to the cue, costly ones (damaging facilities)
 // weakly (Keuschnigg & Wolbring 2015). Cheap violations add disorder; costly ones damage a facility.
 // Residents, funded cleaning and cleaning campaigns remove disorder.
+//
+// Memory: the courtyard's descriptive norm (the share of neighbours residents believe keep it tidy)
+// follows the order they see, slowly, and rises faster where people are SEEN cleaning (residents and
+// volunteers; paid cleaning and repairs act only through their result). Residents clean in proportion
+// to the norm squared, and cheap violations rise steeply when the norm falls below the households'
+// thresholds (Rangoni & Jager 2017; Granovetter 1978). The two feedbacks make disorder bistable over a
+// range of upkeep effort: a tipping point, hysteresis, and withdrawals whose effect outlasts them.
 #include <algorithm>
 
 #include "core/rng.h"
@@ -24,6 +31,11 @@ double violation_probability(double base_prob, double disorder_risk_ratio, doubl
   return clamp01(base_prob * risk * control);
 }
 
+double norm_multiplier(const Params& params, double tidy_norm) {
+  const auto& p = params.broken_windows;
+  return 1.0 + (p.norm_risk_ratio - 1.0) * logistic(p.norm_steepness * (p.norm_threshold - tidy_norm));
+}
+
 void broken_windows(const Week& w, State& s, int32_t c) {
   const auto& p = w.model.params.broken_windows;
   const int64_t h0 = first_household(w.model, c), h1 = end_household(w.model, c);
@@ -31,15 +43,17 @@ void broken_windows(const Week& w, State& s, int32_t c) {
   Stream r(w.model.seed, Purpose::kViolations, static_cast<uint32_t>(c), 0, static_cast<uint32_t>(w.step));
 
   // violation_probability, with what is common to the courtyard taken out of the loop
-  const double cheap_at_cue = p.cheap_base_prob * (1.0 + (p.cheap_disorder_risk_ratio - 1.0) * cue);
+  const double norm = s.tidy_norm[c];
+  const double cheap_at_cue = p.cheap_base_prob * (1.0 + (p.cheap_disorder_risk_ratio - 1.0) * cue) *
+                              norm_multiplier(w.model.params, norm);
   const double costly_at_cue = p.costly_base_prob * (1.0 + (p.costly_disorder_risk_ratio - 1.0) * cue);
-  const double norm = 1.0 / (1.0 - 0.5 * p.social_control), half_control = 0.5 * p.social_control;
+  const double scale = 1.0 / (1.0 - 0.5 * p.social_control), half_control = 0.5 * p.social_control;
   int32_t cheap = 0, costly = 0, residents = 0;
   for (int64_t h = h0; h < h1; ++h) {
     const double u = r.uniform();  // drawn for every flat: vacancies do not shift the others' draws
     if (!occupied(s, h)) continue;
     ++residents;
-    const double control = (1.0 - half_control * (s.ties[h] + s.norms[h])) * norm;
+    const double control = (1.0 - half_control * (s.ties[h] + s.norms[h])) * scale;
     const double p_cheap = clamp01(cheap_at_cue * control), p_costly = clamp01(costly_at_cue * control);
     // one uniform decides both: [0, p_cheap) cheap, [p_cheap, p_cheap + p_costly) costly
     if (u < p_cheap) ++cheap;
@@ -50,11 +64,18 @@ void broken_windows(const Week& w, State& s, int32_t c) {
   // disorder: violations add to it (less room to add when already disordered), cleaning removes it
   double d = s.disorder[c];
   if (residents > 0) d += p.disorder_per_violation * cheap / residents * (1.0 - d);
-  double cleanup = p.natural_cleanup;
+  // residents clean where they see others keep it tidy; volunteers' campaigns are seen too
+  const double residents_clean = residents > 0 ? p.resident_cleanup * norm * norm : 0.0;
+  const double visible = std::min(1.0, residents_clean + s.cleaning_share[c]);
+  double cleanup = p.natural_cleanup + residents_clean + s.cleaning_share[c];
   if (s.cleaning_paid[c]) cleanup += p.funded_cleanup;
-  cleanup = std::min(1.0, cleanup + s.cleaning_share[c]);
+  cleanup = std::min(1.0, cleanup);
   d -= cleanup * d;
   s.disorder[c] = clamp01(d);
+
+  // the descriptive norm follows the order residents see, and rises where people are seen cleaning
+  const double n = norm + p.norm_rate * ((1.0 - s.disorder[c]) - norm) + p.visible_cleaning_norm_gain * visible * (1.0 - norm);
+  s.tidy_norm[c] = static_cast<float>(clamp01(n));
 
   // costly violations damage a random facility
   for (int32_t k = 0; k < costly; ++k) {

@@ -14,16 +14,13 @@ double payment_probability(const Params& params, CoopType type, double belief, d
                            double satisfaction, double ability, bool renter, bool managed, double pressure) {
   const auto& p = params.fee_payment;
   const double slope = params.cooperation.conditional_slope;
+  // the type's schedule, as a probability, read in log-odds (kept off 0 and 1)
+  auto schedule = [](double x) { return logit(std::clamp(x, 0.01, 0.99)); };
   double willingness = 0;
   switch (type) {
-    case CoopType::kConditional: willingness = p.belief_weight * (slope * belief - 0.5); break;
+    case CoopType::kConditional: willingness = schedule(slope * belief); break;
     case CoopType::kFreeRider: willingness = p.free_rider_log_odds; break;
-    case CoopType::kHump: {
-      // willing while some others pay, less so when nearly everyone does
-      const double hump = 1.0 - std::fabs(2.0 * belief - 1.0);
-      willingness = p.belief_weight * (slope * hump - 0.5);
-      break;
-    }
+    case CoopType::kHump: willingness = schedule(slope * std::min(belief, 1.0 - belief)); break;
     case CoopType::kOther: willingness = 0; break;
   }
   double lo = p.intercept + willingness + p.trust_weight * (trust - 0.5) +
@@ -46,30 +43,34 @@ void fee_payment(const Week& w, State& s, int32_t c) {
   Stream r(w.model.seed, Purpose::kFeePayment, static_cast<uint32_t>(c), 0, static_cast<uint32_t>(w.step));
   const bool managed = s.management[c] != Management::kNone;
   const auto& g = params.governance;
-  const bool covenant = s.institutions[c] & kCovenant;
-  const bool recent_meeting = s.weeks_since_meeting[c] < 26;
+  // what fades: the face-to-face discussion of the last meeting (half its effect, for those who were
+  // there) and the last notice of the accounts at the gate (a written message, read by everyone)
+  const double meeting = 0.5 * g.communication_effect * fade(s.weeks_since_meeting[c], g.effect_half_life_weeks);
+  const double notice = (s.institutions[c] & kTransparency)
+                            ? 0.5 * g.written_effect * fade(s.weeks_since_notice[c], g.effect_half_life_weeks)
+                            : 0.0;
+  const double custom = s.payment_custom[c] + notice;
   int32_t due = 0, paid = 0;
   for (int64_t h = h0; h < h1; ++h) {
     const double u = r.uniform();  // drawn for every slot so vacancies do not shift others' draws
     if (!occupied(s, h)) {
       s.flags[h] &= static_cast<uint8_t>(~kPaid);
+      s.arrears[h] = 0;
       continue;
     }
     ++due;
-    // social pressure: the covenant's graduated sanctions (again for last month's non-payers), and the
-    // face-to-face discussion of a recent meeting (half its effect, fading with time: assumption)
-    double pressure = 0;
-    // (a newcomer, who could not have paid last time, is not treated as a non-payer)
-    const bool paid_last = (s.flags[h] & kPaid) || s.years[h] < 1.0f / 12.0f;
-    if (covenant) pressure += g.covenant_pressure * (paid_last ? 1.0 : 2.0);
-    if (recent_meeting && (s.civic[h] & kAttended)) pressure += 0.5 * g.communication_effect;
+    // social pressure: the courtyard's custom, the notice, sanctions received, the meeting attended
+    double pressure = custom + s.sanction[h];
+    if (s.civic[h] & kAttended) pressure += meeting;
     const double prob = payment_probability(params, s.coop[h], s.belief[h], s.trust[h], s.satisfaction[h],
                                             s.ability[h], s.tenure[h] == Tenure::kRenter, managed, pressure);
     if (u < prob) {
       s.flags[h] |= kPaid;
+      s.arrears[h] = 0;
       ++paid;
     } else {
       s.flags[h] &= static_cast<uint8_t>(~kPaid);
+      if (s.arrears[h] < 255) ++s.arrears[h];
     }
   }
   const double income = paid * s.fee[c];
@@ -86,6 +87,8 @@ void fee_payment(const Week& w, State& s, int32_t c) {
   s.costs_month[c] = 0;
   const double rate = due > 0 ? static_cast<double>(paid) / due : 0.0;
   s.collection_rate[c] = static_cast<float>(rate);
+  // the month's accounts go up at the gate: a written notice, fresh this week
+  if (s.institutions[c] & kTransparency) s.weeks_since_notice[c] = 0;
 
   // beliefs: households learn how many paid through their ties (well connected: accurately), or
   // from the accounts posted at the gate, which everyone reads alike

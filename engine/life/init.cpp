@@ -1,4 +1,5 @@
 // Initial state of a courtyard: facilities, fund, and one household per flat.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -39,7 +40,39 @@ void settle_newcomer(const Model& m, State& s, int32_t c, int64_t h, Tenure tenu
   s.norms[h] = static_cast<float>(clamp01(r.normal(0.6 - 0.15 * cue, 0.15)));
   // a newcomer guesses payment from what it hears on arrival
   s.belief[h] = static_cast<float>(clamp01(r.normal(s.collection_rate[c], 0.15)));
+  s.arrears[h] = 0;
+  s.sanction[h] = 0.f;
   s.mover_ability[h] = -1.f;
+}
+
+// The courtyard's custom of paying: the log-odds k that, added to every resident household's payment
+// decision, makes the expected share that pays equal the stated collection (a constant calibrated to
+// observed shares, as discrete-choice models calibrate their alternative-specific constants; Train
+// 2009, section 2.8). Without it, the stated collection would not be a state the model holds: the
+// household rules alone would take the courtyard elsewhere in the first month. The expectation is
+// monotone in k, so bisection finds it.
+static double payment_custom(const Model& m, const State& s, int32_t c, double stated) {
+  const Params& p = m.params;
+  const bool managed = s.management[c] != Management::kNone;
+  const int64_t h0 = first_household(m, c), h1 = end_household(m, c);
+  auto expected = [&](double k) {
+    double sum = 0;
+    int64_t n = 0;
+    for (int64_t h = h0; h < h1; ++h) {
+      if (!occupied(s, h)) continue;
+      sum += payment_probability(p, s.coop[h], s.belief[h], s.trust[h], s.satisfaction[h], s.ability[h],
+                                 s.tenure[h] == Tenure::kRenter, managed, k);
+      ++n;
+    }
+    return n > 0 ? sum / n : stated;
+  };
+  if (stated <= 0.001 || stated >= 0.999) stated = std::clamp(stated, 0.001, 0.999);
+  double lo = -12, hi = 12;
+  for (int i = 0; i < 40; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (expected(mid) < stated ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
 }
 
 void init_courtyard(const Model& m, State& s, int32_t c) {
@@ -79,6 +112,12 @@ void init_courtyard(const Model& m, State& s, int32_t c) {
   s.cleaning_paid[c] = spec.management != Management::kNone &&
                        spec.initial_fund >= p.broken_windows.cleaning_cost_per_household_month * spec.households;
   s.violations[c] = s.move_outs[c] = s.move_ins[c] = s.leavers[c] = 0;
+  s.move_outs_owner[c] = s.move_outs_renter[c] = s.owner_weeks[c] = s.renter_weeks[c] = 0;
+  s.sanctions[c] = 0;
+  s.enforcement_hours[c] = 0.f;
+  s.weeks_since_notice[c] = 1 << 20;  // never
+  // the descriptive norm residents infer from the order they see at the start
+  s.tidy_norm[c] = static_cast<float>(1.0 - spec.initial_disorder);
 
   // households: flats dealt to stairwells in blocks, floors bottom-up within a stairwell
   const int64_t h0 = first_household(m, c), n = spec.households;
@@ -120,8 +159,11 @@ void init_courtyard(const Model& m, State& s, int32_t c) {
     s.satisfaction[h] = static_cast<float>(clamp01(r.normal(satisfaction, 0.1)));
     s.norms[h] = static_cast<float>(clamp01(r.normal(0.65, 0.15)));
     s.belief[h] = static_cast<float>(clamp01(r.normal(spec.initial_collection, 0.1)));
+    s.arrears[h] = (flags & kPaid) || tenure == Tenure::kVacant ? 0 : 1;
+    s.sanction[h] = 0.f;
     s.mover_ability[h] = -1.f;
   }
+  s.payment_custom[c] = static_cast<float>(payment_custom(m, s, c, spec.initial_collection));
 }
 
 }  // namespace courtyard

@@ -7,6 +7,7 @@
 // The equations are in docs/ODD.md, section "Submodels".
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 
 #include "model/events.h"
@@ -46,6 +47,11 @@ double visible_condition(const State& s, int32_t c);  // visibility-weighted mea
 double environment_quality(const State& s, int32_t c);  // what residents see: condition and order
 double disorder_cue(const State& s, int32_t c);        // the broken-windows cue, [0,1]
 
+// What is left, after `weeks`, of an effect with the given half-life (meetings, notices, sanctions).
+inline double fade(double weeks, double half_life_weeks) {
+  return half_life_weeks > 0 ? std::exp2(-weeks / half_life_weeks) : 0.0;
+}
+
 // initial state (life/init.cpp)
 void init_courtyard(const Model& m, State& s, int32_t c);
 // 1. wear, sudden failures, repairs from the fund (life/wear.cpp)
@@ -56,16 +62,33 @@ void broken_windows(const Week& w, State& s, int32_t c);
 // Weekly probability of a violation for one household, given the disorder cue (also used by the lab).
 double violation_probability(double base_prob, double disorder_risk_ratio, double cue, double ties,
                              double norms, double social_control);
+// Multiplier of cheap violations given the descriptive norm n (perceived share keeping it tidy):
+// 1 + (norm_risk_ratio - 1) x logistic(norm_steepness x (norm_threshold - n)) (docs/ODD.md 7.4).
+double norm_multiplier(const Params& p, double tidy_norm);
 // 3. satisfaction and trust (life/trust.cpp)
 void satisfaction_and_trust(const Week& w, State& s, int32_t c);
 // What satisfaction moves towards for a household with `open_demands` demands.
 double satisfaction_target(const State& s, int32_t c, int open_demands, double services_weight);
 // 4. monthly fee payment (life/fees.cpp)
 void fee_payment(const Week& w, State& s, int32_t c);
-// Probability that a household pays (also used by the lab's public-goods game).
-// `pressure`: log-odds of social pressure (covenant, a recent meeting), 0 without governance.
+// Probability that a household pays (also used by the lab's public-goods game and payment schedule).
+// A type's willingness is its strategy-method schedule in log-odds: a conditional cooperator pays
+// conditional_slope x belief (Fischbacher & Gachter 2010: slightly less than it believes others pay),
+// a hump-shaped one conditional_slope x min(belief, 1 - belief), a free rider free_rider_log_odds,
+// others 0.5; trust, satisfaction, means, tenure and collection shift the log-odds.
+// `pressure`: log-odds of social pressure (sanctions, a meeting, a notice; the courtyard's custom).
 double payment_probability(const Params& p, CoopType type, double belief, double trust,
                            double satisfaction, double ability, bool renter, bool managed, double pressure = 0);
+
+// Sanctions (the covenant's, and peer punishment in the lab): an act of severity `level` (1 a
+// reminder, 2 a home visit, 3 a notice at the gate; fractional in the lab) adds
+// sanction_effect x level log-odds to the sanctioned's paying, unless it resents the act, which
+// happens with probability min(1, resentment_share x level).
+inline double sanction_log_odds(const Params& p, double level) { return p.governance.sanction_effect * level; }
+inline double resentment_probability(const Params& p, double level) {
+  const double r = p.governance.resentment_share * level;
+  return r < 1 ? r : 1;
+}
 // 5. demands (life/demands.cpp): a household holds at most kMaxDemands open demands
 inline constexpr int kMaxDemands = 3;
 // Urgent demands from failures a courtyard can have open: one per facility and level of urgency.

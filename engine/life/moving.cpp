@@ -1,6 +1,6 @@
-// Moving out and in. Households leave with a probability that rises with dissatisfaction, and with
-// means when dissatisfied (those who can leave first); renters move several times more often than
-// owners. A leaving owner lets the flat, sells it or leaves it empty; a vacant flat on the market finds
+// Moving out and in. Households leave at their tenure's ordinary yearly rate (owners about 7%, renters
+// about 30%: US CPS 2006), raised by dissatisfaction by at most `dissatisfaction_odds` and by means when
+// dissatisfied (those who can leave first). A leaving owner lets the flat, sells it or leaves it empty; a vacant flat on the market finds
 // a newcomer at a rate that falls with disorder. Moves between courtyards of one community are made in
 // the simulation's cross-courtyard phase (sim/simulation.cpp) from the `mover_ability` marks left here.
 #include <algorithm>
@@ -21,6 +21,7 @@ void move_out(const Week& w, State& s, int32_t c) {
   const int64_t h0 = first_household(w.model, c), h1 = end_household(w.model, c);
   const double lo_owner = logit(weekly_from_yearly(p.owner_base_per_year));
   const double lo_renter = logit(weekly_from_yearly(p.renter_base_per_year));
+  // odds x dissatisfaction_odds at satisfaction 0, x 1 at the ordinary 0.5, / dissatisfaction_odds at 1
   const double log_diss = std::log(p.dissatisfaction_odds);
   const double cue = disorder_cue(s, c);
   // shares of what a leaving owner does with the flat; selling gets harder with disorder
@@ -32,18 +33,21 @@ void move_out(const Week& w, State& s, int32_t c) {
   // the largest leaving probability anyone here can have: lo is linear in dissatisfaction d and means a
   // over [0,1]^2, so its maximum is at a corner. A draw above it needs no exp() to be decided.
   const double lo_base = std::max(lo_owner, lo_renter);
-  const double p_max = logistic(std::max({lo_base, lo_base + log_diss + 0.5 * p.means_weight,
+  const double p_max = logistic(std::max({lo_base + std::fabs(log_diss), lo_base + log_diss + 0.5 * p.means_weight,
                                           lo_base + log_diss - 0.5 * p.means_weight}));
 
   Stream r(w.model.seed, Purpose::kMoveOut, static_cast<uint32_t>(c), 0, static_cast<uint32_t>(w.step));
-  int32_t leavers = 0;
+  int32_t leavers = 0, owners = 0, renters = 0, owners_left = 0, renters_left = 0;
   for (int64_t h = h0; h < h1; ++h) {
     const double u_leave = r.uniform();
     s.mover_ability[h] = -1.f;
-    if (!occupied(s, h) || u_leave >= p_max) continue;
+    if (!occupied(s, h)) continue;
     const bool renter = s.tenure[h] == Tenure::kRenter;
+    renters += renter;
+    owners += !renter;
+    if (u_leave >= p_max) continue;
     const double dissatisfaction = 1.0 - s.satisfaction[h];
-    const double lo = (renter ? lo_renter : lo_owner) + log_diss * dissatisfaction +
+    const double lo = (renter ? lo_renter : lo_owner) + log_diss * (2.0 * dissatisfaction - 1.0) +
                       p.means_weight * (s.ability[h] - 0.5) * dissatisfaction;
     if (u_leave >= logistic(lo)) continue;
 
@@ -55,6 +59,8 @@ void move_out(const Week& w, State& s, int32_t c) {
         .uniform_pair(&u_where, &u_flat);
     if (u_where < p.within_community_share) s.mover_ability[h] = s.ability[h];
     ++leavers;
+    renters_left += renter;
+    owners_left += !renter;
     uint8_t market = kForRent;
     if (!renter) {
       const double x = u_flat * total;
@@ -66,6 +72,10 @@ void move_out(const Week& w, State& s, int32_t c) {
   }
   s.leavers[c] = leavers;
   s.move_outs[c] += leavers;
+  s.move_outs_owner[c] += owners_left;
+  s.move_outs_renter[c] += renters_left;
+  s.owner_weeks[c] += owners;
+  s.renter_weeks[c] += renters;
 }
 
 void move_in(const Week& w, State& s, int32_t c) {
@@ -73,7 +83,10 @@ void move_in(const Week& w, State& s, int32_t c) {
   const int64_t h0 = first_household(w.model, c), h1 = end_household(w.model, c);
   const double env = environment_quality(s, c);
   const double cue = disorder_cue(s, c);
-  const double fill = clamp01(p.vacancy_fill_per_week * (0.5 + env));
+  // demand for housing in the community: inner-city flats on the market find tenants fast
+  const double demand = w.model.courtyards[c].housing_demand;
+  const double fill = clamp01(p.vacancy_fill_per_week * (0.5 + env) * demand);
+  const double to_market = clamp01(kEmptyToMarketPerWeek * demand);
   int32_t arrivals = 0;
   for (int64_t h = h0; h < h1; ++h) {
     if (occupied(s, h)) continue;
@@ -84,7 +97,7 @@ void move_in(const Week& w, State& s, int32_t c) {
         .uniform_pair(&u_fill, &u_buyer);
     const uint8_t market = s.flags[h] & (kForRent | kForSale);
     if (market == 0) {
-      if (u_fill < kEmptyToMarketPerWeek) s.flags[h] = kForRent;
+      if (u_fill < to_market) s.flags[h] = kForRent;
       continue;
     }
     if (u_fill >= fill) continue;

@@ -1,6 +1,6 @@
 // Ties grow with time in residence and are lost with turnover; engagement follows ties and trust;
-// norm adherence drifts towards the order residents see around them (disorder erodes norms, and the
-// erosion outlasts its cause: Dur & Vollaard 2015).
+// personal norm adherence drifts towards the courtyard's descriptive norm (what residents believe their
+// neighbours do: life/broken_windows.cpp), or towards the covenant's rules once adopted.
 #include "core/rng.h"
 #include "life/life.h"
 
@@ -13,8 +13,8 @@ void ties_and_norms(const Week& w, State& s, int32_t c) {
   const float growth = static_cast<float>(p.growth_per_year / 52.0);
   // each neighbour who left takes a share of everyone's acquaintance with them
   const float kept = static_cast<float>(1.0 - 0.5 * s.leavers[c] / static_cast<double>(flats > 0 ? flats : 1));
-  // norms drift towards the order residents see, or towards the covenant's rules once adopted
-  float order = static_cast<float>(1.0 - disorder_cue(s, c));
+  // norms drift towards the descriptive norm, or towards the covenant's rules once adopted
+  float order = s.tidy_norm[c];
   if ((s.institutions[c] & kCovenant) && order < 0.8f) order = 0.8f;
   constexpr float kWeek = 1.0f / 52.0f;
   for (int64_t h = h0; h < h1; ++h) {

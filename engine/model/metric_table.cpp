@@ -28,6 +28,11 @@ std::vector<MetricDef> make_metrics() {
       {"self_financing", "1", "1 when last month's fees covered last month's running costs", Aggregate::kRatio},
       {"five_haves", "count", "of the five haves: organisation, meeting place, rules, services, own funds", Aggregate::kRatio},
       {"star_rating", "stars", "civilised-courtyard star rating, 1 to 5", Aggregate::kRatio},
+      {"move_out_rate_owner", "1/year", "owner-occupiers moving out since the previous record, annualised hazard", Aggregate::kRatio},
+      {"move_out_rate_renter", "1/year", "renters moving out since the previous record, annualised hazard", Aggregate::kRatio},
+      {"tidy_norm", "1", "descriptive norm: perceived share of neighbours keeping the courtyard tidy", Aggregate::kRatio},
+      {"sanctions", "count", "covenant sanctions carried out since the previous record", Aggregate::kSum},
+      {"enforcement_hours", "hours", "enforcers' hours spent on sanctions since the previous record", Aggregate::kSum},
   };
   for (int f = 0; f < kFacilityCount; ++f)
     m.push_back({std::string("facility_") + kFacilityNames[f], "1",

@@ -42,6 +42,11 @@ enum MetricId : int {
   kSelfFinancing,
   kFiveHaves,
   kStarRating,
+  kMoveOutRateOwner,
+  kMoveOutRateRenter,
+  kTidyNorm,
+  kSanctions,
+  kEnforcementHours,
   kFirstFacility  // facility_<name> follow, one per facility
 };
 

@@ -58,9 +58,11 @@ struct Params {
     double cheap_base_prob, cheap_disorder_risk_ratio, costly_base_prob, costly_disorder_risk_ratio;
     double disorder_per_violation, natural_cleanup, funded_cleanup, cleaning_cost_per_household_month;
     double social_control;
+    double resident_cleanup, norm_rate, visible_cleaning_norm_gain, norm_risk_ratio, norm_threshold,
+        norm_steepness;
   } broken_windows;
   struct {
-    double intercept, belief_weight, trust_weight, satisfaction_weight, ability_weight;
+    double intercept, trust_weight, satisfaction_weight, ability_weight;
     double renter_penalty, collection_effort, free_rider_log_odds;
   } fee_payment;
   struct {
@@ -79,10 +81,11 @@ struct Params {
   struct {
     double attendance_intercept, attendance_engagement_weight, attendance_ties_weight, attendance_owner_bonus;
     double attendance_mobilisation, communication_effect, written_effect, persuasion_effect;
-    double decision_pressure, covenant_pressure, levy_intercept, levy_benefit_weight, levy_success_share;
+    double decision_pressure, levy_intercept, levy_benefit_weight, levy_success_share;
     double levy_followup_weeks;  // whole weeks, rounded where used
     double accounts_noise, visit_trust_gain, visit_engagement_gain, meeting_demand_threshold;
     double services_weight, award_gain, activity_ties_gain, committee_maintenance, reception_address_share;
+    double effect_half_life_weeks, sanction_effect, resentment_share, enforcer_hours_per_week;
   } governance;
 };
 
@@ -106,6 +109,7 @@ struct CourtyardSpec {
   double maintenance_per_household_month = 0;  // yuan
   double running_cost_per_household_month = 0;  // yuan
   double joint_payment_history = 0;             // [0,1]
+  double housing_demand = 1;                    // the community's, relative to ordinary
 };
 
 enum class InterventionType : uint8_t {

@@ -12,7 +12,7 @@
 
 namespace courtyard {
 
-// Household hot state: 9 bytes + 9 floats = 45 bytes per household (46 with padding of the arrays).
+// Household hot state: 10 bytes + 10 floats = 50 bytes per household.
 //   X(type, name, unit/meaning)
 #define COURTYARD_HOUSEHOLD_FIELDS(X)                                                          \
   X(Tenure, tenure, "owner-occupier, renter, or vacant flat")                                  \
@@ -23,6 +23,7 @@ namespace courtyard {
   X(uint8_t, demands, "open demands this household has raised")                               \
   X(uint8_t, civic, "bit flags (CivicFlag): meetings and levies")                              \
   X(uint16_t, visited_step, "step of the last home visit + 1 (0: never)")                      \
+  X(uint8_t, arrears, "months in a row the fee was not paid (0 after paying)")                 \
   X(float, ability, "ability to pay, [0,1]")                                                   \
   X(float, years, "years in residence")                                                        \
   X(float, engagement, "engagement in courtyard affairs, [0,1]")                               \
@@ -31,6 +32,7 @@ namespace courtyard {
   X(float, ties, "neighbour ties, [0,1]")                                                      \
   X(float, norms, "norm adherence, [0,1]")                                                     \
   X(float, belief, "believed share of neighbours who pay the fee, [0,1]")                      \
+  X(float, sanction, "log-odds added to paying by the covenant's sanctions received, fading")   \
   X(float, mover_ability, "scratch: ability of the household that left this slot this step to move "\
                           "within its community; negative when none")
 
@@ -82,7 +84,16 @@ enum Institution : uint16_t {
   X(uint8_t, levy_adopted, "open levy: 0 asked door to door, 1 adopted at a meeting, 2 with persuasion")\
   X(float, last_levy_share, "share of asked households that paid the last levy (NaN: none)")   \
   X(double, costs_month, "running, cleaning and maintenance costs paid this month, yuan")      \
-  X(uint8_t, self_financing, "1 when last month's fees covered last month's costs")
+  X(uint8_t, self_financing, "1 when last month's fees covered last month's costs")             \
+  X(float, payment_custom, "log-odds of paying that holds the stated collection at the start")  \
+  X(float, tidy_norm, "descriptive norm: perceived share of neighbours keeping it tidy, [0,1]") \
+  X(int32_t, weeks_since_notice, "weeks since the accounts were last posted at the gate")        \
+  X(int32_t, move_outs_owner, "owner-occupier households that moved out since the last record")  \
+  X(int32_t, move_outs_renter, "renter households that moved out since the last record")         \
+  X(int32_t, owner_weeks, "owner-occupier household-weeks at risk of moving since the last record")\
+  X(int32_t, renter_weeks, "renter household-weeks at risk of moving since the last record")     \
+  X(int32_t, sanctions, "covenant sanctions carried out since the last record")                  \
+  X(float, enforcement_hours, "enforcers' hours spent on sanctions since the last record")
 
 struct State {
   int32_t step = 0;  // steps completed

@@ -112,10 +112,13 @@ Params to_params(const courtyard::v1::Behaviour& b) {
                       bw.costly_base_prob(),       bw.costly_disorder_risk_ratio(),
                       bw.disorder_per_violation(), bw.natural_cleanup(),
                       bw.funded_cleanup(),         bw.cleaning_cost_per_household_month(),
-                      bw.social_control()};
+                      bw.social_control(),         bw.resident_cleanup(),
+                      bw.norm_rate(),              bw.visible_cleaning_norm_gain(),
+                      bw.norm_risk_ratio(),        bw.norm_threshold(),
+                      bw.norm_steepness()};
   const auto& fp = b.fee_payment();
-  p.fee_payment = {fp.intercept(),      fp.belief_weight(),  fp.trust_weight(),      fp.satisfaction_weight(),
-                   fp.ability_weight(), fp.renter_penalty(), fp.collection_effort(), fp.free_rider_log_odds()};
+  p.fee_payment = {fp.intercept(),      fp.trust_weight(),   fp.satisfaction_weight(), fp.ability_weight(),
+                   fp.renter_penalty(), fp.collection_effort(), fp.free_rider_log_odds()};
   const auto& tr = b.trust();
   p.trust = {tr.rate(), tr.opacity_noise(), tr.satisfaction_rate()};
   const auto& mv = b.moving();
@@ -128,11 +131,12 @@ Params to_params(const courtyard::v1::Behaviour& b) {
   p.governance = {g.attendance_intercept(),   g.attendance_engagement_weight(), g.attendance_ties_weight(),
                   g.attendance_owner_bonus(), g.attendance_mobilisation(),      g.communication_effect(),
                   g.written_effect(),         g.persuasion_effect(),            g.decision_pressure(),
-                  g.covenant_pressure(),      g.levy_intercept(),               g.levy_benefit_weight(),
+                  g.levy_intercept(),         g.levy_benefit_weight(),
                   g.levy_success_share(),     g.levy_followup_weeks(),          g.accounts_noise(),
                   g.visit_trust_gain(),       g.visit_engagement_gain(),        g.meeting_demand_threshold(),
                   g.services_weight(),        g.award_gain(),                   g.activity_ties_gain(),
-                  g.committee_maintenance(),  g.reception_address_share()};
+                  g.committee_maintenance(),  g.reception_address_share(),      g.effect_half_life_weeks(),
+                  g.sanction_effect(),        g.resentment_share(),             g.enforcer_hours_per_week()};
   return p;
 }
 
@@ -302,6 +306,10 @@ Model build_model(const LoadedScenario& loaded) {
       m.courtyards.push_back(to_spec(generate(kind, m.seed, id), name, k, community));
     }
   }
+
+  // each courtyard takes its community's housing demand (a default community has ordinary demand)
+  for (auto& c : m.courtyards)
+    c.housing_demand = c.community < spec.communities_size() ? spec.communities(c.community).housing_demand() : 1.0;
 
   for (const auto& name : run.output().household_snapshots())
     m.output.household_snapshots.push_back(courtyard_id.at(name));

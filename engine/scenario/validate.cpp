@@ -404,8 +404,13 @@ const std::vector<ParamRule>& behaviour_rules() {
       {"broken_windows", "funded_cleanup", Bound::kShare},
       {"broken_windows", "cleaning_cost_per_household_month", Bound::kNonNegative},
       {"broken_windows", "social_control", Bound::kShare},      // reduces odds by up to this factor
+      {"broken_windows", "resident_cleanup", Bound::kShare},
+      {"broken_windows", "norm_rate", Bound::kShare},
+      {"broken_windows", "visible_cleaning_norm_gain", Bound::kShare},
+      {"broken_windows", "norm_risk_ratio", Bound::kNonNegative},  // a ratio of probabilities
+      {"broken_windows", "norm_threshold", Bound::kShare},
+      {"broken_windows", "norm_steepness", Bound::kNonNegative},
       {"fee_payment", "intercept", Bound::kFinite},             // log-odds weights
-      {"fee_payment", "belief_weight", Bound::kFinite},
       {"fee_payment", "trust_weight", Bound::kFinite},
       {"fee_payment", "satisfaction_weight", Bound::kFinite},
       {"fee_payment", "ability_weight", Bound::kFinite},
@@ -436,7 +441,6 @@ const std::vector<ParamRule>& behaviour_rules() {
       {"governance", "written_effect", Bound::kFinite},
       {"governance", "persuasion_effect", Bound::kFinite},
       {"governance", "decision_pressure", Bound::kFinite},
-      {"governance", "covenant_pressure", Bound::kFinite},
       {"governance", "levy_intercept", Bound::kFinite},
       {"governance", "levy_benefit_weight", Bound::kFinite},
       {"governance", "levy_success_share", Bound::kShare},
@@ -529,6 +533,7 @@ std::vector<Diagnostic> validate_scenario(const Scenario& s, const Locator& loca
   for (int i = 0; i < s.communities_size(); ++i) {
     const std::string& name = s.communities(i).name();
     const FieldPath np = at(at({}, "communities", i), "name");
+    c.non_negative(s.communities(i).housing_demand(), at(at({}, "communities", i), "housing_demand"));
     if (name.empty()) {
       c.fail(np, "a community needs a name");
     } else if (!communities.insert(name).second) {

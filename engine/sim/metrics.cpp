@@ -85,6 +85,19 @@ void terms(int metric, const State& s, int32_t c, const Tally& t, double* num, d
       *den = t.flats;
       return;
     }
+    case kMoveOutRateOwner:
+    case kMoveOutRateRenter: {
+      // weekly hazard over the interval's household-weeks at risk, annualised: 1 - (1 - h)^52
+      const bool owner = metric == kMoveOutRateOwner;
+      const double weeks = owner ? s.owner_weeks[c] : s.renter_weeks[c];
+      const double moves = owner ? s.move_outs_owner[c] : s.move_outs_renter[c];
+      *num = weeks > 0 ? (1.0 - std::pow(1.0 - moves / weeks, 52.0)) * weeks : 0;
+      *den = weeks;
+      return;
+    }
+    case kTidyNorm: *num = s.tidy_norm[c] * t.flats; *den = t.flats; return;
+    case kSanctions: *num = s.sanctions[c]; return;
+    case kEnforcementHours: *num = s.enforcement_hours[c]; return;
     default: break;
   }
   const int f = metric - kFirstFacility;

@@ -19,6 +19,7 @@ const char* phase_name(Phase p) {
     case Phase::kSatisfactionTrust: return "satisfaction_trust";
     case Phase::kCivic: return "civic";
     case Phase::kFeePayment: return "fee_payment";
+    case Phase::kCovenant: return "covenant";
     case Phase::kDemands: return "demands";
     case Phase::kMoveOut: return "move_out";
     case Phase::kRelocate: return "relocate";
@@ -96,6 +97,7 @@ void Simulation::step() {
                        {Phase::kSatisfactionTrust, satisfaction_and_trust},
                        {Phase::kCivic, civic_life},
                        {Phase::kFeePayment, fee_payment},  // acts in the first week of a month
+                       {Phase::kCovenant, enforce_covenant},  // likewise
                        {Phase::kDemands, demands},
                        {Phase::kMoveOut, move_out}});
   serial(Phase::kRelocate, [&] { relocate_within_communities(); });
@@ -117,6 +119,12 @@ void Simulation::reset_interval_counters() {
   std::fill(state_.move_outs.begin(), state_.move_outs.end(), 0);
   std::fill(state_.move_ins.begin(), state_.move_ins.end(), 0);
   std::fill(state_.meetings.begin(), state_.meetings.end(), 0);
+  std::fill(state_.move_outs_owner.begin(), state_.move_outs_owner.end(), 0);
+  std::fill(state_.move_outs_renter.begin(), state_.move_outs_renter.end(), 0);
+  std::fill(state_.owner_weeks.begin(), state_.owner_weeks.end(), 0);
+  std::fill(state_.renter_weeks.begin(), state_.renter_weeks.end(), 0);
+  std::fill(state_.sanctions.begin(), state_.sanctions.end(), 0);
+  std::fill(state_.enforcement_hours.begin(), state_.enforcement_hours.end(), 0.f);
 }
 
 void Simulation::gather_events() {

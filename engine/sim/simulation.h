@@ -30,6 +30,7 @@ enum class Phase : int {
   kSatisfactionTrust,  // satisfaction and trust follow what residents see
   kCivic,              // home visits, council meetings, levy follow-ups, awards and activities
   kFeePayment,         // the monthly fee (first week of each month)
+  kCovenant,           // the covenant's sanctions by enforcers (first week of each month)
   kDemands,            // demands raised and addressed
   kMoveOut,            // households leave
   kRelocate,           // movers find flats in other courtyards of their community     (cross-courtyard)
