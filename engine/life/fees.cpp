@@ -50,6 +50,8 @@ void fee_payment(const Week& w, State& s, int32_t c) {
                             ? 0.5 * g.written_effect * fade(s.weeks_since_notice[c], g.effect_half_life_weeks)
                             : 0.0;
   const double custom = s.payment_custom[c] + notice;
+  // the custom of paying fades by a month's worth
+  s.payment_custom[c] *= static_cast<float>(fade(52.0 / 12.0, 52.0 * params.fee_payment.custom_half_life_years));
   int32_t due = 0, paid = 0;
   for (int64_t h = h0; h < h1; ++h) {
     const double u = r.uniform();  // drawn for every slot so vacancies do not shift others' draws

@@ -32,7 +32,7 @@ std::vector<MetricDef> make_metrics() {
       {"move_out_rate_renter", "1/year", "renters moving out since the previous record, annualised hazard", Aggregate::kRatio},
       {"tidy_norm", "1", "descriptive norm: perceived share of neighbours keeping the courtyard tidy", Aggregate::kRatio},
       {"sanctions", "count", "covenant sanctions carried out since the previous record", Aggregate::kSum},
-      {"enforcement_hours", "hours", "enforcers' hours spent on sanctions since the previous record", Aggregate::kSum},
+      {"enforcement_hours", "person-hours", "enforcers' hours spent on sanctions since the previous record", Aggregate::kSum},
   };
   for (int f = 0; f < kFacilityCount; ++f)
     m.push_back({std::string("facility_") + kFacilityNames[f], "1",

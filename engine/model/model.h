@@ -63,7 +63,7 @@ struct Params {
   } broken_windows;
   struct {
     double intercept, trust_weight, satisfaction_weight, ability_weight;
-    double renter_penalty, collection_effort, free_rider_log_odds;
+    double renter_penalty, collection_effort, free_rider_log_odds, custom_half_life_years;
   } fee_payment;
   struct {
     double rate, opacity_noise, satisfaction_rate;

@@ -118,7 +118,8 @@ Params to_params(const courtyard::v1::Behaviour& b) {
                       bw.norm_steepness()};
   const auto& fp = b.fee_payment();
   p.fee_payment = {fp.intercept(),      fp.trust_weight(),   fp.satisfaction_weight(), fp.ability_weight(),
-                   fp.renter_penalty(), fp.collection_effort(), fp.free_rider_log_odds()};
+                   fp.renter_penalty(), fp.collection_effort(), fp.free_rider_log_odds(),
+                   fp.custom_half_life_years()};
   const auto& tr = b.trust();
   p.trust = {tr.rate(), tr.opacity_noise(), tr.satisfaction_rate()};
   const auto& mv = b.moving();

@@ -417,6 +417,7 @@ const std::vector<ParamRule>& behaviour_rules() {
       {"fee_payment", "renter_penalty", Bound::kNonNegative},   // a penalty: renters pay less
       {"fee_payment", "collection_effort", Bound::kFinite},      // log-odds
       {"fee_payment", "free_rider_log_odds", Bound::kFinite},
+      {"fee_payment", "custom_half_life_years", Bound::kNonNegative},
       {"trust", "rate", Bound::kShare},
       {"trust", "opacity_noise", Bound::kNonNegative},          // a standard deviation
       {"trust", "satisfaction_rate", Bound::kShare},
@@ -454,6 +455,10 @@ const std::vector<ParamRule>& behaviour_rules() {
       {"governance", "activity_ties_gain", Bound::kShare},
       {"governance", "committee_maintenance", Bound::kNonNegative},
       {"governance", "reception_address_share", Bound::kShare},
+      {"governance", "effect_half_life_weeks", Bound::kNonNegative},
+      {"governance", "sanction_effect", Bound::kNonNegative},
+      {"governance", "resentment_share", Bound::kShare},
+      {"governance", "enforcer_hours_per_week", Bound::kNonNegative},
   };
   return rules;
 }
