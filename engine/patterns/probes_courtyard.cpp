@@ -1,3 +1,4 @@
+#include <algorithm>
 // Probes of courtyard dynamics: disorder with memory, moving, tenure.
 #include <cmath>
 #include <cstdio>
@@ -170,6 +171,31 @@ void add_courtyard_probes(std::vector<Probe>& out) {
                                           {seed_override(seed), "run.steps=56"});
           const Trajectory t = simulate(m, 0, {"disorder"});
           return t.at("disorder", 56) / t.at("disorder", 0);
+        }));
+      }});
+
+  out.push_back(Probe{
+      "courtyard_broken_windows", "a disordered courtyard violates about twice as often as an orderly one",
+      "86 households, unmanaged: disorder 0.95 and condition 0.1 against disorder 0 and condition 1.0, same seed; "
+      "violations over the first 4 weeks",
+      "violations (messy) / violations (tidy)", 1.5, 3.0, false, false,
+      "Keizer, Lindenberg & Steg 2008 (littering 69% vs 33%); Cialdini, Reno & Kallgren 1990 (littered vs clean "
+      "setting, 2-3x)",
+      "partly input", "yes",
+      "the cue's risk ratio is a parameter; the descriptive norm (docs/ODD.md 7.4) compounds with it where the norm "
+      "has collapsed",
+      Rule::kMeanInRange,
+      [](Context& ctx) {
+        const std::string common =
+            "run { steps: 4 }\ncourtyards { name: \"c\" households: 86 stairwells: 4 management: MANAGEMENT_NONE ";
+        return t_measure(ctx.per_seed<double>([&](int seed) {
+          const Model messy = model_from_text("<patterns:messy>", common + "initial_disorder: 0.95 initial_condition: 0.1 }\n",
+                                              {seed_override(seed)});
+          const Model tidy = model_from_text("<patterns:tidy>", common + "initial_disorder: 0.0 initial_condition: 1.0 }\n",
+                                             {seed_override(seed)});
+          const double a = simulate(messy, 0, {"violations"}).mean("violations", 1, 4);
+          const double b = simulate(tidy, 0, {"violations"}).mean("violations", 1, 4);
+          return a / std::max(0.25, b);
         }));
       }});
 
