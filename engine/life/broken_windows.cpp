@@ -6,11 +6,12 @@
 // weakly (Keuschnigg & Wolbring 2015). Cheap violations add disorder; costly ones damage a facility.
 // Residents, funded cleaning and cleaning campaigns remove disorder.
 //
-// Memory: the courtyard's descriptive norm (the share of neighbours residents believe keep it tidy)
-// follows the order they see, slowly, and rises faster where people are SEEN cleaning (residents and
-// volunteers; paid cleaning and repairs act only through their result). Residents clean in proportion
-// to the norm squared, and cheap violations rise steeply when the norm falls below the households'
-// thresholds (Rangoni & Jager 2017; Granovetter 1978). The two feedbacks make disorder bistable over a
+// Memory: in a courtyard the disorder cue acts through the descriptive norm (the share of neighbours
+// residents believe keep it tidy), which follows the order they see, slowly, and rises faster where
+// people are SEEN cleaning (residents and volunteers; paid cleaning and repairs act only through their
+// result). Cheap violations rise from the base rate to Keizer's risk ratio as the norm falls below the
+// households' thresholds (Granovetter 1978), and residents clean in proportion to the norm to the 4th
+// power (Rangoni & Jager 2017: cleaning follows the state). The feedbacks make disorder bistable over a
 // range of upkeep effort: a tipping point, hysteresis, and withdrawals whose effect outlasts them.
 #include <algorithm>
 
@@ -33,7 +34,20 @@ double violation_probability(double base_prob, double disorder_risk_ratio, doubl
 
 double norm_multiplier(const Params& params, double tidy_norm) {
   const auto& p = params.broken_windows;
-  return 1.0 + (p.norm_risk_ratio - 1.0) * logistic(p.norm_steepness * (p.norm_threshold - tidy_norm));
+  // a logistic step g(n) = 1 + a x logistic(steepness x (threshold - n)), with a chosen so that
+  // g(0) / g(1) is the cue's risk ratio; returned as g(n) / g(1)
+  const double at0 = logistic(p.norm_steepness * p.norm_threshold);
+  const double at1 = logistic(p.norm_steepness * (p.norm_threshold - 1.0));
+  const double rr = p.cheap_disorder_risk_ratio;
+  const double denom = at0 - rr * at1;
+  const double a = denom > 1e-12 ? (rr - 1.0) / denom : 0.0;
+  return (1.0 + a * logistic(p.norm_steepness * (p.norm_threshold - tidy_norm))) / (1.0 + a * at1);
+}
+
+// Share of disorder residents clean away in a week: people clean where they see others clean.
+static double resident_cleaning(const Params& params, double tidy_norm) {
+  const double n2 = tidy_norm * tidy_norm;
+  return params.broken_windows.resident_cleanup * n2 * n2;
 }
 
 void broken_windows(const Week& w, State& s, int32_t c) {
@@ -43,9 +57,10 @@ void broken_windows(const Week& w, State& s, int32_t c) {
   Stream r(w.model.seed, Purpose::kViolations, static_cast<uint32_t>(c), 0, static_cast<uint32_t>(w.step));
 
   // violation_probability, with what is common to the courtyard taken out of the loop
+  // cheap violations: the cue acts through the descriptive norm (counting it twice would compound the
+  // two); costly ones respond to the cue itself, weakly
   const double norm = s.tidy_norm[c];
-  const double cheap_at_cue = p.cheap_base_prob * (1.0 + (p.cheap_disorder_risk_ratio - 1.0) * cue) *
-                              norm_multiplier(w.model.params, norm);
+  const double cheap_at_cue = p.cheap_base_prob * norm_multiplier(w.model.params, norm);
   const double costly_at_cue = p.costly_base_prob * (1.0 + (p.costly_disorder_risk_ratio - 1.0) * cue);
   const double scale = 1.0 / (1.0 - 0.5 * p.social_control), half_control = 0.5 * p.social_control;
   int32_t cheap = 0, costly = 0, residents = 0;
@@ -65,7 +80,7 @@ void broken_windows(const Week& w, State& s, int32_t c) {
   double d = s.disorder[c];
   if (residents > 0) d += p.disorder_per_violation * cheap / residents * (1.0 - d);
   // residents clean where they see others keep it tidy; volunteers' campaigns are seen too
-  const double residents_clean = residents > 0 ? p.resident_cleanup * norm * norm : 0.0;
+  const double residents_clean = residents > 0 ? resident_cleaning(w.model.params, norm) : 0.0;
   const double visible = std::min(1.0, residents_clean + s.cleaning_share[c]);
   double cleanup = p.natural_cleanup + residents_clean + s.cleaning_share[c];
   if (s.cleaning_paid[c]) cleanup += p.funded_cleanup;
@@ -74,7 +89,9 @@ void broken_windows(const Week& w, State& s, int32_t c) {
   s.disorder[c] = clamp01(d);
 
   // the descriptive norm follows the order residents see, and rises where people are seen cleaning
-  const double n = norm + p.norm_rate * ((1.0 - s.disorder[c]) - norm) + p.visible_cleaning_norm_gain * visible * (1.0 - norm);
+  // (damage from this week's costly violations is seen next week)
+  const double seen = 1.0 - disorder_cue(s, c);
+  const double n = norm + p.norm_rate * (seen - norm) + p.visible_cleaning_norm_gain * visible * (1.0 - norm);
   s.tidy_norm[c] = static_cast<float>(clamp01(n));
 
   // costly violations damage a random facility

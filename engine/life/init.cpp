@@ -116,8 +116,8 @@ void init_courtyard(const Model& m, State& s, int32_t c) {
   s.sanctions[c] = 0;
   s.enforcement_hours[c] = 0.f;
   s.weeks_since_notice[c] = 1 << 20;  // never
-  // the descriptive norm residents infer from the order they see at the start
-  s.tidy_norm[c] = static_cast<float>(1.0 - spec.initial_disorder);
+  // the descriptive norm residents infer from the order they see at the start (litter and damage)
+  s.tidy_norm[c] = static_cast<float>(1.0 - disorder_cue(s, c));
 
   // households: flats dealt to stairwells in blocks, floors bottom-up within a stairwell
   const int64_t h0 = first_household(m, c), n = spec.households;

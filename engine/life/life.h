@@ -62,8 +62,9 @@ void broken_windows(const Week& w, State& s, int32_t c);
 // Weekly probability of a violation for one household, given the disorder cue (also used by the lab).
 double violation_probability(double base_prob, double disorder_risk_ratio, double cue, double ties,
                              double norms, double social_control);
-// Multiplier of cheap violations given the descriptive norm n (perceived share keeping it tidy):
-// 1 + (norm_risk_ratio - 1) x logistic(norm_steepness x (norm_threshold - n)) (docs/ODD.md 7.4).
+// Multiplier of cheap violations in a courtyard given its descriptive norm n (perceived share keeping
+// it tidy): a logistic step at norm_threshold, scaled so that it is 1 at n = 1 and
+// cheap_disorder_risk_ratio at n = 0 (docs/ODD.md 7.4).
 double norm_multiplier(const Params& p, double tidy_norm);
 // 3. satisfaction and trust (life/trust.cpp)
 void satisfaction_and_trust(const Week& w, State& s, int32_t c);

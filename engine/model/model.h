@@ -58,8 +58,7 @@ struct Params {
     double cheap_base_prob, cheap_disorder_risk_ratio, costly_base_prob, costly_disorder_risk_ratio;
     double disorder_per_violation, natural_cleanup, funded_cleanup, cleaning_cost_per_household_month;
     double social_control;
-    double resident_cleanup, norm_rate, visible_cleaning_norm_gain, norm_risk_ratio, norm_threshold,
-        norm_steepness;
+    double resident_cleanup, norm_rate, visible_cleaning_norm_gain, norm_threshold, norm_steepness;
   } broken_windows;
   struct {
     double intercept, trust_weight, satisfaction_weight, ability_weight;

@@ -33,7 +33,10 @@ constexpr int kLevels = 16;  // weekly_share 0, 0.02, ..., 0.30
 std::string tipping_scenario() {
   // up: levels 0..15, then down: 14..0
   std::string s = "name: \"patterns-tipping\"\nrun { steps: " + std::to_string((2 * kLevels - 1) * kLevelWeeks) +
-                  " }\ncourtyards { name: \"c\" households: 86 management: MANAGEMENT_NONE initial_disorder: 0.8 }\n";
+                  " }\ncourtyards { name: \"c\" households: 86 management: MANAGEMENT_NONE initial_disorder: 0.8 "
+                  "initial_condition: 1.0 }\n"
+                  // facilities held as new (no wear, failures or damage): the loop in disorder alone
+                  "behaviour { decay { base_wear_per_week: 0 failure_prob_at_zero: 0 } broken_windows { costly_base_prob: 0 } }\n";
   int block = 0;
   auto add = [&](int level, const char* dir) {
     char share[16];
@@ -53,8 +56,9 @@ constexpr int kWithdrawStart = 52, kWithdrawWeeks = 12;
 
 std::string self_managed_orderly(bool withdrawn) {
   std::string s = "name: \"patterns-withdrawal\"\nrun { steps: " + std::to_string(kWithdrawStart + 2 * kWithdrawWeeks + 1) +
-                  " }\ncourtyards { name: \"c\" households: 86 management: MANAGEMENT_SELF initial_fund: 100000 "
-                  "maintenance_per_household_month: 10 initial_disorder: 0.05 }\n";
+                  " }\ncourtyards { name: \"c\" households: 200 management: MANAGEMENT_SELF initial_fund: 200000 "
+                  "maintenance_per_household_month: 0 initial_condition: 0.5 initial_disorder: 0.1 "
+                  "initial_collection: 0.8 initial_trust: 0.6 }\n";
   if (withdrawn) {
     s += intervention("upkeep withdrawn", kWithdrawStart, -1, "management_change { management: MANAGEMENT_NONE }");
     s += intervention("upkeep restored", kWithdrawStart + kWithdrawWeeks, -1, "management_change { management: MANAGEMENT_SELF }");
@@ -121,7 +125,8 @@ const char* kMovingSetup =
 void add_courtyard_probes(std::vector<Probe>& out) {
   out.push_back(Probe{
       "tipping_hysteresis", "littering tips between a clean and a littered state, with hysteresis: the way back needs more cleaning",
-      "one courtyard, 86 households, MANAGEMENT_NONE, initial disorder 0.8; a cleaning campaign whose weekly_share steps up "
+      "one courtyard, 86 households, MANAGEMENT_NONE, initial disorder 0.8, facilities held as new (no wear, failures or "
+      "damage); a cleaning campaign whose weekly_share steps up "
       "0, 0.02, ..., 0.30 and back down to 0, 26 weeks per level (one cleaning intervention per level)",
       "mean over the 15 levels 0..0.28 of (disorder at the end of the level on the way up - on the way down)", 0.05, 1.0,
       false, false, "Rangoni & Jager 2017, JASSS 20(2):1", "reproduced", "n/a", "the loop must be open", Rule::kMeanInRange,
@@ -141,7 +146,8 @@ void add_courtyard_probes(std::vector<Probe>& out) {
 
   out.push_back(Probe{
       "withdrawal_outlasts", "withdrawing public cleaning raised littering, and the rise outlasted the withdrawal",
-      "one self-managed courtyard (MANAGEMENT_SELF, fund 100,000, maintenance 10), initial disorder 0.05; management_change "
+      "one self-managed courtyard of 200 households kept orderly by paid cleaning (MANAGEMENT_SELF, fund 200,000, no "
+      "routine maintenance, condition 0.5, initial disorder 0.1); management_change "
       "to MANAGEMENT_NONE at week 52 and back to MANAGEMENT_SELF at week 64, against the same courtyard without (same seed)",
       "mean paired difference (withdrawn - control) in violations per week over the 12 weeks after restoration (weeks 64-76)",
       0.0, std::numeric_limits<double>::infinity(), true, true, "Dur & Vollaard 2015, Environment & Behavior 47:970", "reproduced", "yes",

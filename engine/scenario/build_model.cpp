@@ -114,7 +114,7 @@ Params to_params(const courtyard::v1::Behaviour& b) {
                       bw.funded_cleanup(),         bw.cleaning_cost_per_household_month(),
                       bw.social_control(),         bw.resident_cleanup(),
                       bw.norm_rate(),              bw.visible_cleaning_norm_gain(),
-                      bw.norm_risk_ratio(),        bw.norm_threshold(),
+                      bw.norm_threshold(),
                       bw.norm_steepness()};
   const auto& fp = b.fee_payment();
   p.fee_payment = {fp.intercept(),      fp.trust_weight(),   fp.satisfaction_weight(), fp.ability_weight(),

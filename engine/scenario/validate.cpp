@@ -407,7 +407,6 @@ const std::vector<ParamRule>& behaviour_rules() {
       {"broken_windows", "resident_cleanup", Bound::kShare},
       {"broken_windows", "norm_rate", Bound::kShare},
       {"broken_windows", "visible_cleaning_norm_gain", Bound::kShare},
-      {"broken_windows", "norm_risk_ratio", Bound::kNonNegative},  // a ratio of probabilities
       {"broken_windows", "norm_threshold", Bound::kShare},
       {"broken_windows", "norm_steepness", Bound::kNonNegative},
       {"fee_payment", "intercept", Bound::kFinite},             // log-odds weights
