@@ -116,14 +116,13 @@ TEST(BrokenWindows, DisorderedCourtyardViolatesAboutTwiceAsOften) {
     const auto tidy = simulate(model_from_text(one_courtyard(common + "initial_disorder: 0.0 initial_condition: 1.0", 4), o), 0, {"violations"});
     const double r = messy.total("violations") / std::max(1.0, tidy.total("violations"));
     ratio += r / kSeeds;
-    within += r >= 1.5;
+    within += r >= 1.2 && r <= 3.5;
   }
-  // At least Keizer's twofold in most seeds. The sources' upper end (about 3: Keizer et al. 2008,
-  // Cialdini et al. 1990) is exceeded: in a courtyard whose descriptive norm has collapsed the cue and
-  // the norm compound (about 7x at the extremes). `courtyard patterns` reports this pattern as missed
-  // (courtyard_broken_windows, docs/validation.md).
+  // the cue acts on cheap violations through the descriptive norm (docs/ODD.md 7.4), so the extremes
+  // differ by about the cue's risk ratio, as in Keizer et al. 2008 and Cialdini et al. 1990 (2-3x)
   EXPECT_GE(ratio, 1.5);
-  EXPECT_GE(within, 18);
+  EXPECT_LE(ratio, 3.0);
+  EXPECT_GE(within, 16);  // single courtyards are noisy: most seeds in [1.2, 3.5]
 }
 
 }  // namespace
