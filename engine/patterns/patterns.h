@@ -149,6 +149,10 @@ struct StepHooks {
 };
 // Simulates a built model, recording the named metrics of courtyard c after every step (counters per
 // week) and every event. Throws std::runtime_error for an unknown metric.
+// A measurement whose interval is the t-interval of the per-seed values.
+Measurement t_measure(std::vector<double> values, const std::string& method = "t-interval over seeds",
+                      const std::string& note = "");
+
 Trajectory simulate(const Model& m, int32_t c, const std::vector<std::string>& metrics, const StepHooks& hooks = {});
 // Builds a model from scenario text with overrides (ScenarioError/UsageError propagate).
 Model model_from_text(const std::string& name, const std::string& text, const std::vector<std::string>& overrides = {});

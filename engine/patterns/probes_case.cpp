@@ -11,14 +11,6 @@ namespace courtyard::patterns {
 
 namespace {
 
-Measurement t_measure(std::vector<double> values, const std::string& method = "t-interval over seeds") {
-  Measurement m;
-  m.ci = t_interval(values);
-  m.values = std::move(values);
-  m.method = method;
-  return m;
-}
-
 const std::vector<std::string> kCaseMetrics = {"collection_rate", "renter_share", "owner_share", "vacancy_share", "disorder"};
 
 // --- communication: a meeting against a notice at the gate ------------------------------------------

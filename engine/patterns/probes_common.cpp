@@ -23,6 +23,15 @@ double Trajectory::mean(const std::string& name, int first, int last) const {
   return sum / (last - first + 1);
 }
 
+Measurement t_measure(std::vector<double> values, const std::string& method, const std::string& note) {
+  Measurement m;
+  m.ci = t_interval(values);
+  m.values = std::move(values);
+  m.method = method;
+  m.note = note;
+  return m;
+}
+
 Trajectory simulate(const Model& m, int32_t c, const std::vector<std::string>& metrics, const StepHooks& hooks) {
   std::vector<int> ids;
   for (const auto& name : metrics) {

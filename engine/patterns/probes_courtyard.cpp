@@ -12,14 +12,6 @@ namespace courtyard::patterns {
 
 namespace {
 
-Measurement t_measure(std::vector<double> values, const std::string& method = "t-interval over seeds") {
-  Measurement m;
-  m.ci = t_interval(values);
-  m.values = std::move(values);
-  m.method = method;
-  return m;
-}
-
 std::string intervention(const std::string& name, int start, int end, const std::string& action) {
   return "interventions {\n  name: \"" + name + "\"\n  start_step: " + std::to_string(start) +
          (end >= 0 ? "\n  end_step: " + std::to_string(end) : std::string()) + "\n  targets { all: true }\n  " + action + "\n}\n";
@@ -72,30 +64,16 @@ struct MoveCounts {
   double owner_leavers = 0, owner_weeks = 0, renter_leavers = 0, renter_weeks = 0;
 };
 
-// Leavers per tenure counted from the state: a household left its slot in a step when the slot was
-// occupied before and afterwards is vacant or holds a newcomer (its years in residence did not grow).
+// Leavers and household-weeks at risk per tenure, from the state's counters (reset after every step).
 MoveCounts count_moves(const Model& m) {
   MoveCounts out;
-  std::vector<Tenure> tenure;
-  std::vector<float> years;
   StepHooks hooks;
-  hooks.before = [&](const Simulation& sim) {
-    tenure = sim.state().tenure;
-    years = sim.state().years;
-  };
   hooks.after = [&](const Simulation& sim) {
     const State& s = sim.state();
-    for (size_t h = 0; h < tenure.size(); ++h) {
-      if (tenure[h] == Tenure::kVacant) continue;
-      const bool left = s.tenure[h] == Tenure::kVacant || s.years[h] < years[h] + 0.5f / 52.0f;
-      if (tenure[h] == Tenure::kOwner) {
-        out.owner_weeks += 1;
-        out.owner_leavers += left;
-      } else {
-        out.renter_weeks += 1;
-        out.renter_leavers += left;
-      }
-    }
+    out.owner_leavers += s.move_outs_owner[0];
+    out.owner_weeks += s.owner_weeks[0];
+    out.renter_leavers += s.move_outs_renter[0];
+    out.renter_weeks += s.renter_weeks[0];
   };
   simulate(m, 0, {"move_outs"}, hooks);
   return out;

@@ -63,15 +63,6 @@ std::vector<double> pgg_shares(const Params& params, int seed, const PggOptions&
   return out;
 }
 
-Measurement t_measure(std::vector<double> values, const std::string& note = "") {
-  Measurement m;
-  m.ci = t_interval(values);
-  m.values = std::move(values);
-  m.method = "t-interval over seeds";
-  m.note = note;
-  return m;
-}
-
 std::string fmt(const char* f, double x) {
   char buf[128];
   std::snprintf(buf, sizeof buf, f, x);
@@ -176,7 +167,7 @@ void add_lab_probes(std::vector<Probe>& out) {
           r10.push_back(r[9]);
         }
         const Interval i4 = t_interval(r4);
-        return t_measure(diff, fmt("round-1 share %.3f, ", t_interval(r1).mean) +
+        return t_measure(diff, "t-interval over seeds", fmt("round-1 share %.3f, ", t_interval(r1).mean) +
                                    fmt("round-4 share %.3f ", i4.mean) + fmt("[%.3f, ", i4.low) + fmt("%.3f], ", i4.high) +
                                    fmt("round-10 share %.3f", t_interval(r10).mean));
       }});
