@@ -57,7 +57,7 @@ const char* kUsage =
     "  validate  check a scenario and report every problem\n"
     "  print     print the effective scenario (defaults filled, overrides applied)\n"
     "  info      describe a result file\n"
-    "  lab       run the households' decision rules in classic experiments (pgg, litter)\n"
+    "  lab       run the households' decision rules in classic experiments (pgg, litter, schedule)\n"
     "  demo      the trainer's demo: the Jiangdong Minju pilot (or a meeting) against its baseline\n"
     "  sweep     parameter sweeps: expand, run (locally, Slurm arrays, MPI), status, collect\n"
     "  patterns  pattern-oriented validation: each claimed pattern against its literature range\n"

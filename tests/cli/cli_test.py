@@ -41,7 +41,7 @@ def leftovers(folder):
 def test_help_and_version():
     r = run("--help")
     check("--help exits 0 and lists commands and exit codes", r.returncode == 0 and "validate" in r.stdout and "75" in r.stdout, r.stdout[:200])
-    for cmd in ["run", "validate", "print", "info", "lab pgg", "lab litter"]:
+    for cmd in ["run", "validate", "print", "info", "lab pgg", "lab litter", "lab schedule", "patterns"]:
         r = run(*cmd.split(), "--help")
         check(f"{cmd} --help shows usage and an example", r.returncode == 0 and "Usage" in r.stdout and "Example" in r.stdout, r.stdout[:200])
     r = run("--version")
