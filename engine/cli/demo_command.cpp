@@ -59,6 +59,8 @@ const Row kRows[] = {{"collection_rate", "fee collection rate", false},
                      {"trust_mean", "trust", false},
                      {"renter_share", "renter share", false},
                      {"move_outs", "move-outs (cumulative)", true},
+                     {"move_outs_owner", "  of which owners", true},
+                     {"move_outs_renter", "  of which renters", true},
                      {"star_rating", "star rating", false},
                      {"fund_balance", "fund (yuan)", false},
                      {"levy_paid_share", "last levy paid share", false}};

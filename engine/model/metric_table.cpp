@@ -33,6 +33,8 @@ std::vector<MetricDef> make_metrics() {
       {"tidy_norm", "1", "descriptive norm: perceived share of neighbours keeping the courtyard tidy", Aggregate::kRatio},
       {"sanctions", "count", "covenant sanctions carried out since the previous record", Aggregate::kSum},
       {"enforcement_hours", "person-hours", "enforcers' hours spent on sanctions since the previous record", Aggregate::kSum},
+      {"move_outs_owner", "count", "owner-occupier households that moved out since the previous record", Aggregate::kSum},
+      {"move_outs_renter", "count", "renter households that moved out since the previous record", Aggregate::kSum},
   };
   for (int f = 0; f < kFacilityCount; ++f)
     m.push_back({std::string("facility_") + kFacilityNames[f], "1",

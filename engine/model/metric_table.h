@@ -47,6 +47,8 @@ enum MetricId : int {
   kTidyNorm,
   kSanctions,
   kEnforcementHours,
+  kMoveOutsOwner,
+  kMoveOutsRenter,
   kFirstFacility  // facility_<name> follow, one per facility
 };
 

@@ -94,6 +94,14 @@ const std::vector<MoveCounts>& moving_runs(Context& ctx) {
   });
 }
 
+// Per seed, the annualised move-out hazard of owner-occupiers or of renters.
+std::vector<double> hazards(Context& ctx, bool owners) {
+  std::vector<double> v;
+  for (const MoveCounts& c : moving_runs(ctx))
+    v.push_back(owners ? annualised(c.owner_leavers, c.owner_weeks) : annualised(c.renter_leavers, c.renter_weeks));
+  return v;
+}
+
 const char* kMovingSetup =
     "one courtyard of 86 flats: 60% owners, 35% renters, 5% vacant, MANAGEMENT_SELF, fund 50,000, maintenance 10, "
     "initial condition 0.8, disorder 0.1; 104 weeks";
@@ -190,22 +198,14 @@ void add_courtyard_probes(std::vector<Probe>& out) {
       "base rates are parameters (behaviour.moving); satisfaction and means move them; counted from the state "
       "(leavers and exposure per tenure)",
       Rule::kMeanInRange,
-      [](Context& ctx) {
-        std::vector<double> v;
-        for (const MoveCounts& c : moving_runs(ctx)) v.push_back(annualised(c.owner_leavers, c.owner_weeks));
-        return t_measure(v);
-      }});
+      [](Context& ctx) { return t_measure(hazards(ctx, true)); }});
 
   out.push_back(Probe{
       "move_out_rate_renter", "renters move about 30% a year", kMovingSetup,
       "annualised move-out hazard of renters, 1 - (1 - leavers/renter-weeks)^52", 0.20, 0.40, false, false,
       "US CPS 2006 (EVIDENCE.md: 30% a year)", "partly input", "n/a",
       "base rates are parameters (behaviour.moving); satisfaction and means move them", Rule::kMeanInRange,
-      [](Context& ctx) {
-        std::vector<double> v;
-        for (const MoveCounts& c : moving_runs(ctx)) v.push_back(annualised(c.renter_leavers, c.renter_weeks));
-        return t_measure(v);
-      }});
+      [](Context& ctx) { return t_measure(hazards(ctx, false)); }});
 
   out.push_back(Probe{
       "move_out_ratio", "renters move about four times as often as owners", kMovingSetup,
@@ -213,11 +213,7 @@ void add_courtyard_probes(std::vector<Probe>& out) {
       "US CPS 2006 (EVIDENCE.md: 30% vs 7%, about four times)", "partly input", "n/a",
       "base rates are parameters (behaviour.moving)", Rule::kMeanInRange,
       [](Context& ctx) {
-        std::vector<double> owner, renter;
-        for (const MoveCounts& c : moving_runs(ctx)) {
-          owner.push_back(annualised(c.owner_leavers, c.owner_weeks));
-          renter.push_back(annualised(c.renter_leavers, c.renter_weeks));
-        }
+        const std::vector<double> owner = hazards(ctx, true), renter = hazards(ctx, false);
         Measurement m;
         m.ci = ratio_interval(renter, owner);
         for (size_t i = 0; i < owner.size(); ++i) m.values.push_back(renter[i] / owner[i]);

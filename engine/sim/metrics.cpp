@@ -98,6 +98,8 @@ void terms(int metric, const State& s, int32_t c, const Tally& t, double* num, d
     case kTidyNorm: *num = s.tidy_norm[c] * t.flats; *den = t.flats; return;
     case kSanctions: *num = s.sanctions[c]; return;
     case kEnforcementHours: *num = s.enforcement_hours[c]; return;
+    case kMoveOutsOwner: *num = s.move_outs_owner[c]; return;
+    case kMoveOutsRenter: *num = s.move_outs_renter[c]; return;
     default: break;
   }
   const int f = metric - kFirstFacility;

@@ -51,7 +51,7 @@ def main():
         want = (int(e["step"]), int(e["attendees"]), int(e["yes"]), int(e["no"]), int(e["abstain"]), bool(e["outcome"]))
         check(f"meeting line of week {week} matches /events", got == want, f"{got} vs {want}")
     for label in ["fee collection rate", "facility condition", "disorder", "trust", "renter share",
-                  "move-outs (cumulative)", "star rating", "fund (yuan)"]:
+                  "move-outs (cumulative)", "  of which owners", "  of which renters", "star rating", "fund (yuan)"]:
         check(f"table row '{label}'", re.search(r"^" + re.escape(label) + r"\s+\|", text, re.M) is not None)
     check("table at months 0, 6, 12, 24", all(f"month {m}" in text for m in (0, 6, 12, 24)))
     for png in ["courtyard-map.png", "plots/collection_rate.png", "plots/overview.png"]:

@@ -232,15 +232,20 @@ TEST(DisorderMemory, RepairWithoutUpkeepDecaysBack) {
   EXPECT_GT(later, 0.5) << "a year later the courtyard is disordered again";
 }
 
-// 5. Effects that fade: a meeting's effect on paying decays with its half-life instead of stopping at
+// 5. A courtyard of 300 households paying 40%, and a community meeting in week 2 (no money asked).
+std::string paying_courtyard(int steps) {
+  return "run { steps: " + std::to_string(steps) +
+         " }\ncourtyards { name: \"c\" households: 300 stairwells: 6 management: MANAGEMENT_NONE "
+         "initial_collection: 0.4 initial_condition: 0.6 initial_disorder: 0.2 }\n";
+}
+const std::string kMeetingInWeek2 =
+    "interventions { name: \"meeting\" start_step: 2 meeting { caller: CALLER_COMMUNITY proposal { name: "
+    "\"keeping the courtyard\" } } }\n";
+
+// Effects that fade: a meeting's effect on paying decays with its half-life instead of stopping at
 // week 26; it is still there after half a year and smaller than in the first months.
 TEST(FadingEffects, AMeetingsEffectOnPayingFadesWithoutACliff) {
-  const std::string meeting =
-      "interventions { name: \"meeting\" start_step: 2 meeting { caller: CALLER_COMMUNITY proposal { name: "
-      "\"keeping the courtyard\" } } }\n";
-  const std::string text_base =
-      "run { steps: 60 }\ncourtyards { name: \"c\" households: 300 stairwells: 6 management: MANAGEMENT_NONE "
-      "initial_collection: 0.4 initial_condition: 0.6 initial_disorder: 0.2 }\n";
+  const std::string text_base = paying_courtyard(60), meeting = kMeetingInWeek2;
   std::vector<double> gain(61, 0.0);
   for (int k = 1; k <= kSeeds; ++k) {
     const Trajectory with = simulate(model_from_text(text_base + meeting, seed(k)), 0, {"collection_rate"});
@@ -262,12 +267,7 @@ TEST(FadingEffects, AMeetingsEffectOnPayingFadesWithoutACliff) {
 // The accounts posted at the gate act as a written notice: they raise paying, less than a meeting's
 // face-to-face discussion does (Balliet 2010: written d = 0.46 against face-to-face d = 1.21).
 TEST(FadingEffects, ANoticeAtTheGateRaisesPayingLessThanAMeeting) {
-  const std::string base =
-      "run { steps: 20 }\ncourtyards { name: \"c\" households: 300 stairwells: 6 management: MANAGEMENT_NONE "
-      "initial_collection: 0.4 initial_condition: 0.6 initial_disorder: 0.2 }\n";
-  const std::string meeting =
-      "interventions { name: \"meeting\" start_step: 2 meeting { caller: CALLER_COMMUNITY proposal { name: "
-      "\"keeping the courtyard\" } } }\n";
+  const std::string base = paying_courtyard(20), meeting = kMeetingInWeek2;
   const std::string notice = "interventions { name: \"accounts\" start_step: 2 transparency_board { } }\n";
   double by_meeting = 0, by_notice = 0;
   for (int k = 1; k <= kSeeds; ++k) {
