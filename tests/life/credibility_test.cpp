@@ -67,13 +67,14 @@ TEST(ConsistentStart, ScaleScenarioHoldsItsStatedCollection) {
 TEST(DecayTimeScale, BaselineDeclinesOverYearsAndRentingGrows) {
   const std::vector<std::string> metrics = {"collection_rate", "condition_index", "satisfaction_mean",
                                             "renter_share", "vacancy_share"};
-  double col_y1 = 0, col_y2 = 0, cond_y = 0, rent = 0, vacancy = 0;
+  double col_y1 = 0, col_y2 = 0, cond_y = 0, sat_y1 = 0, rent = 0, vacancy = 0;
   int renting_grew = 0;
   for (int k = 1; k <= kSeeds; ++k) {
     const Trajectory t = simulate(model_from_file("scenarios/jiangdong_minju_baseline.txtpb", seed(k)), 0, metrics);
     col_y1 += (t.at("collection_rate", 0) - t.at("collection_rate", 52)) / kSeeds;
     col_y2 += (t.at("collection_rate", 52) - t.at("collection_rate", 104)) / kSeeds;
     cond_y += (t.first("condition_index") - t.last("condition_index")) / 2 / kSeeds;
+    sat_y1 += (t.at("satisfaction_mean", 0) - t.at("satisfaction_mean", 52)) / kSeeds;
     rent += (t.last("renter_share") - t.first("renter_share")) / kSeeds;
     vacancy += t.last("vacancy_share") / kSeeds;
     renting_grew += t.last("renter_share") > t.first("renter_share");
@@ -85,6 +86,8 @@ TEST(DecayTimeScale, BaselineDeclinesOverYearsAndRentingGrows) {
   EXPECT_LT(col_y2, 0.25);
   EXPECT_GT(cond_y, 0.05);  // condition loss per year: wear, failures and damage, bounded
   EXPECT_LT(cond_y, 0.25);
+  EXPECT_GT(sat_y1, 0.05);  // satisfaction follows the environment and the unaddressed demands, over months
+  EXPECT_LT(sat_y1, 0.30);
   EXPECT_GT(rent, 0.05);    // the case: residents who could left and let their flats
   EXPECT_GE(renting_grew, 27);
   EXPECT_LT(vacancy, 0.15);  // inner-city demand (housing_demand 4) fills empty flats
