@@ -3,6 +3,7 @@
 // at chosen months, and draws the pictures with the analysis scripts.
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -15,6 +16,7 @@
 #include "core/errors.h"
 #include "core/version.h"
 #include "model/metric_table.h"
+#include "scenario/scenario.h"
 #include "sim/run.h"
 
 namespace po = boost::program_options;
@@ -42,11 +44,22 @@ const DemoCase kCases[] = {
      "Longzhou Road No. 60, building 5", {0, 4, 8, 12}, "week"},
 };
 
-// --without names of the pilot's steps
-const std::map<std::string, std::string> kSteps = {{"organisation", "STEP_ORGANISATION"},
-                                                   {"hardware", "STEP_HARDWARE"},
-                                                   {"covenant", "STEP_COVENANT"},
-                                                   {"services", "STEP_SERVICES"}};
+// --without takes a step of the pilot (organisation, hardware, covenant, services) or any component
+// of its package (package_component_names()); components needing a removed one go with it
+bool is_package_name(const std::string& name) {
+  for (const auto* list : {&package_step_names(), &package_component_names()})
+    for (const auto& n : *list)
+      if (n == name) return true;
+  return false;
+}
+
+std::string package_names_text() {
+  std::string out = "the steps";
+  for (const auto& n : package_step_names()) out += " " + n;
+  out += ", or the components";
+  for (const auto& n : package_component_names()) out += " " + n;
+  return out;
+}
 
 struct Row {
   const char* metric;
@@ -202,7 +215,7 @@ int cmd_demo(int argc, char** argv) {
   po::options_description opts("Options");
   opts.add_options()
       ("case", po::value(&which), "jiangdong (default) or roof-insulation")
-      ("without", po::value(&without)->composing(), "leave a step of the pilot out: organisation, hardware, covenant, services (repeatable)")
+      ("without", po::value(&without)->composing(), "leave a step of the pilot (organisation, hardware, covenant, services) or a component of its package out (repeatable; see --help)")
       ("seeds", po::value(&seeds)->default_value(seeds), "seeds to run (each for the intervention and the baseline)")
       ("output,o", po::value(&out_dir), "folder for the result files and pictures (default: courtyard-demo)")
       ("no-plots", "skip the pictures");
@@ -217,7 +230,14 @@ int cmd_demo(int argc, char** argv) {
       "\n"
       "Examples:\n"
       "  courtyard demo                         # the pilot with all four steps, 5 seeds\n"
-      "  courtyard demo --without covenant      # what the covenant adds\n"
+      "  courtyard demo --without covenant      # what the covenant step adds\n"
+      "  courtyard demo --without home_visits   # any component of the package\n"
+      "\n"
+      "--without takes the steps organisation, hardware, covenant, services, or a component:\n"
+      "  platform assets_survey demands_survey home_visits party_members_known three_level_meetings\n"
+      "  party_branch council council_meetings committee accounts_at_gate cleaning_campaign\n"
+      "  hardware_works covenant awards activities services\n"
+      "Components that need a removed one go with it (awards need the covenant).\n"
       "  courtyard demo roof-insulation --seeds 10 -o roof\n";
   if (!parse_command(argc, argv, opts, pos, help, vm)) return 0;
   plots = vm.count("no-plots") == 0;
@@ -228,10 +248,10 @@ int cmd_demo(int argc, char** argv) {
   if (seeds < 1 || seeds > 100) throw UsageError("--seeds must be in [1, 100]");
   std::vector<std::string> overrides;
   for (size_t i = 0; i < without.size(); ++i) {
-    const auto it = kSteps.find(without[i]);
-    if (it == kSteps.end()) throw UsageError("--without takes organisation, hardware, covenant or services, not '" + without[i] + "'");
+    if (!is_package_name(without[i]))
+      throw UsageError("--without takes " + package_names_text() + "; not '" + without[i] + "'");
     if (dc->name != "jiangdong") throw UsageError("--without applies to the jiangdong demo");
-    overrides.push_back("interventions[0].one_two_three_four.without[" + std::to_string(i) + "]=" + it->second);
+    overrides.push_back("interventions[0].package.without[" + std::to_string(i) + "]=" + without[i]);
   }
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
@@ -258,7 +278,14 @@ int cmd_demo(int argc, char** argv) {
   if (!without.empty()) {
     std::printf("without:");
     for (const auto& w : without) std::printf(" %s", w.c_str());
-    std::printf("\n");
+    // what that leaves out of the package, with the components needing what was removed
+    std::vector<std::string> kept;
+    for (const auto& iv : model.interventions)
+      if (!iv.component.empty()) kept.push_back(iv.component);
+    std::printf(" (left out:");
+    for (const auto& name : package_component_names())
+      if (std::find(kept.begin(), kept.end(), name) == kept.end()) std::printf(" %s", name.c_str());
+    std::printf(")\n");
   }
   std::printf("\nWhat happened (seed 1):\n");
   print_narrative(model, pilot[0], c);

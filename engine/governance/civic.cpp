@@ -24,12 +24,15 @@ void civic_life(const Week& w, State& s, int32_t c) {
     }
   }
 
-  // the council calls a meeting when demands pile up (at most every four weeks)
-  if ((inst & kCouncil) && s.weeks_since_meeting[c] >= 4) {
+  // the council calls a meeting when demands pile up (at most every four weeks); its volunteers
+  // prepare it (the community's workers are not needed)
+  if ((inst & kCouncilMeetings) && s.weeks_since_meeting[c] >= 4) {
     int32_t residents = 0;
     for (int64_t h = h0; h < h1; ++h) residents += occupied(s, h);
-    if (residents > 0 && s.open_demands[c] > g.meeting_demand_threshold * residents)
+    if (residents > 0 && s.open_demands[c] > g.meeting_demand_threshold * residents) {
       hold_meeting(w, s, c, kProposalDemands, Caller::kCouncil, (inst & kPartyBranch) != 0);
+      s.volunteer_hours[c] += static_cast<float>(m.params.costs.meeting_volunteer_hours);
+    }
   }
 
   // an adopted levy: follow-up visits to those who have not paid

@@ -65,6 +65,7 @@ void enforce_covenant(const Week& w, State& s, int32_t c) {
   }
   s.sanctions[c] += acts;
   s.enforcement_hours[c] += static_cast<float>(spent);
+  s.volunteer_hours[c] += static_cast<float>(spent);  // enforcers are volunteers
 }
 
 }  // namespace courtyard

@@ -16,6 +16,13 @@ enum class EventType : int16_t {
   kMeeting,                // governance: subject agenda item; attendees, yes, no, abstain, rule, outcome
   kLevy,                   // governance: subject agenda item; attendees: households asked; yes: paid;
                            // amount: yuan collected (0 when it fails); share: paid share; outcome
+  kStaffWait,              // subject: intervention index; staff_hours: hours still to be worked (first
+                           // week it waits for the community's workers)
+  kTargeted,               // subject: intervention index; the subdistrict chose this courtyard for its
+                           // money: rule: targeting rule; share: the rule's criterion; yes: rank this
+                           // week among those waiting (from 1); amount: cost
+  kUnpaid,                 // subject: intervention index; a lasting act's running cost could not be
+                           // paid (first week of a spell): amount: yuan due; payer
   kCount
 };
 const char* event_type_name(EventType t);
@@ -32,6 +39,10 @@ struct Event {
   int32_t outcome = 0;   // 1 adopted / done, 0 rejected / not done
   double amount = 0;     // yuan
   float share = 0;       // a share in [0,1]
+  float staff_hours = 0;      // community workers' hours the act took (interventions)
+  float volunteer_hours = 0;  // volunteers' hours the act took (interventions)
+  int16_t payer = 0;          // who paid `amount` (Payer; 0: nobody)
+  int32_t wait_weeks = 0;     // weeks an intervention waited for money, staff or what it needs
 };
 
 }  // namespace courtyard

@@ -35,6 +35,11 @@ std::vector<MetricDef> make_metrics() {
       {"enforcement_hours", "person-hours", "enforcers' hours spent on sanctions since the previous record", Aggregate::kSum},
       {"move_outs_owner", "count", "owner-occupier households that moved out since the previous record", Aggregate::kSum},
       {"move_outs_renter", "count", "renter households that moved out since the previous record", Aggregate::kSum},
+      {"staff_hours", "person-hours", "community workers' hours worked for the courtyard since the previous record", Aggregate::kSum},
+      {"volunteer_hours", "person-hours", "volunteers' hours given to the courtyard since the previous record", Aggregate::kSum},
+      {"spent_subdistrict", "yuan", "the subdistrict's spending on the courtyard since the previous record", Aggregate::kSum},
+      {"spent_community", "yuan", "the community's spending on the courtyard since the previous record", Aggregate::kSum},
+      {"spent_courtyard", "yuan", "the courtyard fund's spending on interventions since the previous record", Aggregate::kSum},
   };
   for (int f = 0; f < kFacilityCount; ++f)
     m.push_back({std::string("facility_") + kFacilityNames[f], "1",

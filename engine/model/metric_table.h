@@ -49,6 +49,11 @@ enum MetricId : int {
   kEnforcementHours,
   kMoveOutsOwner,
   kMoveOutsRenter,
+  kStaffHours,
+  kVolunteerHours,
+  kSpentSubdistrict,
+  kSpentCommunity,
+  kSpentCourtyard,
   kFirstFacility  // facility_<name> follow, one per facility
 };
 

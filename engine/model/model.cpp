@@ -30,7 +30,28 @@ const char* intervention_type_name(InterventionType t) {
     case InterventionType::kActivity: return "activity";
     case InterventionType::kMeeting: return "meeting";
     case InterventionType::kLevy: return "levy";
+    case InterventionType::kAssetsSurvey: return "assets_survey";
+    case InterventionType::kCouncilMeetings: return "council_meetings";
     case InterventionType::kCount: break;
+  }
+  return "unknown";
+}
+
+const char* payer_name(Payer p) {
+  switch (p) {
+    case Payer::kSubdistrict: return "subdistrict";
+    case Payer::kCourtyard: return "courtyard";
+    case Payer::kCommunity: return "community";
+  }
+  return "unknown";
+}
+
+const char* targeting_name(Targeting t) {
+  switch (t) {
+    case Targeting::kFirstCome: return "first_come";
+    case Targeting::kWorstConditionFirst: return "worst_condition_first";
+    case Targeting::kGainPerYuan: return "gain_per_yuan";
+    case Targeting::kLottery: return "lottery";
   }
   return "unknown";
 }
@@ -57,6 +78,9 @@ const char* event_type_name(EventType t) {
     case EventType::kRepair: return "repair";
     case EventType::kMeeting: return "meeting";
     case EventType::kLevy: return "levy";
+    case EventType::kStaffWait: return "staff_wait";
+    case EventType::kTargeted: return "targeted";
+    case EventType::kUnpaid: return "unpaid";
     case EventType::kCount: break;
   }
   return "unknown";

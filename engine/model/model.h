@@ -86,6 +86,14 @@ struct Params {
     double services_weight, award_gain, activity_ties_gain, committee_maintenance, reception_address_share;
     double effect_half_life_weeks, sanction_effect, resentment_share, enforcer_hours_per_week;
   } governance;
+  struct {  // hours and yuan each act takes (docs/ODD.md 7.3)
+    double survey_staff_hours_per_household, home_visit_staff_hours, reception_staff_hours_per_week;
+    double reception_volunteer_hours_per_week, reception_setup_yuan, meeting_staff_hours, meeting_volunteer_hours;
+    double meeting_yuan, organising_staff_hours, party_contact_staff_hours, accounts_volunteer_hours_per_month;
+    double accounts_yuan_per_month, cleaning_volunteer_hours_per_household_week, cleaning_yuan_per_household_week;
+    double works_staff_hours, award_yuan_per_month, award_volunteer_hours_per_month, activity_yuan_per_month;
+    double activity_volunteer_hours_per_month, services_yuan_per_household_month, services_staff_hours_per_week;
+  } costs;
 };
 
 // A courtyard's fixed description and initial values.
@@ -131,6 +139,8 @@ enum class InterventionType : uint8_t {
   kActivity,
   kMeeting,
   kLevy,
+  kAssetsSurvey,     // the assets known: facilities, greenery, cars (hardware works need it)
+  kCouncilMeetings,  // the council calls a meeting when demands pile up
   kCount
 };
 
@@ -154,6 +164,14 @@ inline constexpr int32_t kProposalDemands = 0;
 inline constexpr int32_t kProposalCovenant = 1;
 const char* intervention_type_name(InterventionType t);
 
+// Who pays an act's yuan.
+enum class Payer : uint8_t { kSubdistrict = 1, kCourtyard = 2, kCommunity = 3 };
+const char* payer_name(Payer p);
+
+// How the subdistrict's budget is shared among courtyards waiting for it (docs/governance.md).
+enum class Targeting : uint8_t { kFirstCome = 1, kWorstConditionFirst = 2, kGainPerYuan = 3, kLottery = 4 };
+const char* targeting_name(Targeting t);
+
 struct InterventionSpec {
   std::string name;
   InterventionType type = InterventionType::kHardwareUpgrade;
@@ -162,7 +180,19 @@ struct InterventionSpec {
   double intensity = 1;
   double cost_yuan = 0;                 // per targeted courtyard, at start
   double cost_per_household_yuan = 0;   // plus this per flat of the courtyard
-  bool paid_by_subdistrict = true;
+  Payer payer = Payer::kSubdistrict;
+  // What the act takes besides its start cost (docs/ODD.md 7.3), per courtyard and per flat.
+  // Community staff hours: one-off before it starts (it waits until they are worked), and a week while
+  // it lasts; volunteer hours: at the start, a week and a month; yuan a week and a month while it lasts.
+  double staff_hours = 0, staff_hours_per_household = 0;
+  double staff_hours_per_week = 0, staff_hours_per_household_week = 0;
+  double volunteer_hours = 0, volunteer_hours_per_week = 0, volunteer_hours_per_household_week = 0;
+  double volunteer_hours_per_month = 0;
+  double yuan_per_week = 0, yuan_per_household_week = 0, yuan_per_month = 0, yuan_per_household_month = 0;
+  // A package's component: its name, and the interventions (indices) that must have started first.
+  std::string component;
+  std::vector<int32_t> needs;
+  bool lasting = false;  // acts each week of its window (besides the types that always do)
   // Targets: a fixed list of courtyards, optionally filtered at start by a condition on a metric.
   std::vector<int32_t> courtyards;  // ascending ids
   std::string condition_metric;     // empty: no condition
@@ -200,10 +230,16 @@ struct Model {
   OutputSpec output;
   std::string subdistrict_name = "subdistrict";
   double subdistrict_budget = 0;
+  Targeting targeting = Targeting::kFirstCome;
 
   Params params{};
 
   std::vector<std::string> community_names;
+  // each community's residents' committee: workers, the hours each gives to courtyards a week, and
+  // its yearly budget for courtyard work (yuan)
+  std::vector<int32_t> community_workers;            // (ncommunity)
+  std::vector<double> community_hours_per_worker;    // (ncommunity)
+  std::vector<double> community_budget_per_year;     // (ncommunity)
   std::vector<std::string> kind_names;
 
   // courtyards, in id order

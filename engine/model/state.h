@@ -51,6 +51,7 @@ enum Institution : uint16_t {
   kTransparency = 64,   // monthly accounts posted at the gate
   kAwards = 128,        // recognition awards, monthly
   kActivities = 256,    // regular activities (banquets), monthly
+  kCouncilMeetings = 512,  // the council calls meetings when demands pile up
 };
 
 // Courtyard state, one entry per courtyard (condition: kFacilityCount entries per courtyard).
@@ -93,7 +94,12 @@ enum Institution : uint16_t {
   X(int32_t, owner_weeks, "owner-occupier household-weeks at risk of moving since the last record")\
   X(int32_t, renter_weeks, "renter household-weeks at risk of moving since the last record")     \
   X(int32_t, sanctions, "covenant sanctions carried out since the last record")                  \
-  X(float, enforcement_hours, "enforcers' hours spent on sanctions since the last record")
+  X(float, enforcement_hours, "enforcers' hours spent on sanctions since the last record")      \
+  X(float, staff_hours, "community workers' hours worked in the courtyard since the last record")  \
+  X(float, volunteer_hours, "volunteers' hours given to the courtyard since the last record")     \
+  X(double, spent_subdistrict, "yuan the subdistrict spent on the courtyard since the last record") \
+  X(double, spent_community, "yuan the community spent on the courtyard since the last record")   \
+  X(double, spent_courtyard, "yuan the courtyard's fund spent on interventions since the last record")
 
 struct State {
   int32_t step = 0;  // steps completed

@@ -240,7 +240,15 @@ std::vector<EventField> event_fields() {
        "1: adopted or done, 0: rejected or not done", "1"},
       {"amount", offsetof(Event, amount), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, "amount of money", "yuan"},
       {"share", offsetof(Event, share), H5T_NATIVE_FLOAT, H5T_IEEE_F32LE,
-       "a share in [0,1] (condition, share paid)", "1"},
+       "a share in [0,1] (condition, share paid), or the targeting rule's criterion", "1"},
+      {"staff_hours", offsetof(Event, staff_hours), H5T_NATIVE_FLOAT, H5T_IEEE_F32LE,
+       "community workers' hours the act took (or still needs, staff_wait)", "person-hours"},
+      {"volunteer_hours", offsetof(Event, volunteer_hours), H5T_NATIVE_FLOAT, H5T_IEEE_F32LE,
+       "volunteers' hours the act took", "person-hours"},
+      {"payer", offsetof(Event, payer), H5T_NATIVE_INT16, H5T_STD_I16LE,
+       "who paid amount: 1 subdistrict, 2 courtyard fund, 3 community (0: nobody)", "1"},
+      {"wait_weeks", offsetof(Event, wait_weeks), H5T_NATIVE_INT32, H5T_STD_I32LE,
+       "weeks the intervention waited for money, staff or the components it needs", "week"},
   };
 }
 

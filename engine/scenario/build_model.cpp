@@ -138,6 +138,8 @@ Params to_params(const courtyard::v1::Behaviour& b) {
                   g.services_weight(),        g.award_gain(),                   g.activity_ties_gain(),
                   g.committee_maintenance(),  g.reception_address_share(),      g.effect_half_life_weeks(),
                   g.sanction_effect(),        g.resentment_share(),             g.enforcer_hours_per_week()};
+  const auto& k = b.costs();
+  p.costs = {k.survey_staff_hours_per_household(), k.home_visit_staff_hours(), k.reception_staff_hours_per_week(), k.reception_volunteer_hours_per_week(), k.reception_setup_yuan(), k.meeting_staff_hours(), k.meeting_volunteer_hours(), k.meeting_yuan(), k.organising_staff_hours(), k.party_contact_staff_hours(), k.accounts_volunteer_hours_per_month(), k.accounts_yuan_per_month(), k.cleaning_volunteer_hours_per_household_week(), k.cleaning_yuan_per_household_week(), k.works_staff_hours(), k.award_yuan_per_month(), k.award_volunteer_hours_per_month(), k.activity_yuan_per_month(), k.activity_volunteer_hours_per_month(), k.services_yuan_per_household_month(), k.services_staff_hours_per_week()};
   return p;
 }
 
@@ -151,81 +153,6 @@ ProposalSpec to_proposal(const courtyard::v1::Proposal& p) {
   out.stairwells.assign(p.stairwells().begin(), p.stairwells().end());
   out.rule = static_cast<VotingRule>(p.rule());
   out.facility = p.has_facility() ? facility_from_name(p.facility()) : -1;
-  return out;
-}
-
-// The pilot's "1-2-3-4" method as a timeline of interventions (docs/governance.md), from `base`
-// (which carries the package's start, targets, payer and condition), leaving out the steps in `without`.
-std::vector<InterventionSpec> expand_one_two_three_four(const courtyard::v1::OneTwoThreeFour& pkg,
-                                                        const InterventionSpec& base, int32_t steps,
-                                                        int32_t first_index) {
-  const double month = pkg.weeks_per_month();
-  auto without = [&](courtyard::v1::OneTwoThreeFour::Step step) {
-    for (int s : pkg.without())
-      if (s == step) return true;
-    return false;
-  };
-  // the first step leads: it carries the package's start and condition; every later step starts, in
-  // each courtyard, its offset after the leader started there (lasting steps keep their duration)
-  std::vector<InterventionSpec> out;
-  out.reserve(16);
-  auto add = [&](const std::string& name, InterventionType type, double from_month, double to_month = -1) {
-    InterventionSpec iv = base;
-    iv.name = base.name + ": " + name;
-    iv.type = type;
-    iv.cost_yuan = 0;
-    iv.offset_steps = static_cast<int32_t>(std::lround(from_month * month));
-    iv.start_step = base.start_step + iv.offset_steps;
-    iv.end_step = to_month < 0 ? base.end_step
-                               : std::min(base.end_step, base.start_step + static_cast<int32_t>(std::lround(to_month * month)));
-    if (iv.start_step >= steps || iv.start_step > iv.end_step) return static_cast<InterventionSpec*>(nullptr);
-    if (!out.empty()) {
-      iv.follows = first_index;
-      iv.condition_metric.clear();
-      // a lasting step keeps its length after a late leader: end relative to the start (to the run's end)
-      if (to_month >= 0) iv.end_step = base.end_step;
-      iv.duration_steps = to_month < 0 ? -1 : static_cast<int32_t>(std::lround((to_month - from_month) * month));
-    }
-    out.push_back(iv);
-    return &out.back();
-  };
-  using Step = courtyard::v1::OneTwoThreeFour;
-  // 1 platform: a reception station, staffed in turns, long hours
-  add("reception station", InterventionType::kReceptionStation, 0);
-  // 2 clears: assets and demands known through a survey and home visits to every household
-  add("household survey", InterventionType::kHouseholdSurvey, 1);
-  if (auto* v = add("home visits", InterventionType::kHomeVisits, 1, 4)) v->value = 0.15;
-  // 3 levels acting together: the courtyard's party members make themselves known; meetings begin
-  add("party members known", InterventionType::kPartyBranch, 2);
-  if (auto* v = add("community meeting on the courtyard's demands", InterventionType::kMeeting, 2)) {
-    v->proposal = kProposalDemands;
-    v->caller = Caller::kCommunity;
-    v->persuasion = true;
-  }
-  // 4 steps
-  if (!without(Step::STEP_ORGANISATION)) {
-    add("courtyard party branch", InterventionType::kPartyBranch, 3);
-    add("residents' council", InterventionType::kResidentsCouncil, 3);
-    add("residents' committee", InterventionType::kResidentsCommittee, 3);
-    add("accounts posted at the gate", InterventionType::kTransparencyBoard, 4);
-  }
-  if (!without(Step::STEP_HARDWARE)) {
-    // environment and security first: large, fast, visible change
-    if (auto* v = add("clearing rubble", InterventionType::kCleaning, 4, 6)) v->value = 0.3;
-    if (auto* v = add("stairwells painted, garages repaired, cameras, residents' home", InterventionType::kHardwareUpgrade, 5)) {
-      v->intensity = 0.9;
-      v->cost_per_household_yuan = pkg.hardware_yuan_per_household();
-      v->facilities = {kStairwells, kParking, kGate, kCommonRooms, kGreenery, kLighting};
-    }
-  }
-  if (!without(Step::STEP_COVENANT)) {
-    add("residents' covenant", InterventionType::kCovenant, 9);
-    add("awards", InterventionType::kAwards, 10);
-    add("regular activities", InterventionType::kActivity, 10);
-  }
-  if (!without(Step::STEP_SERVICES)) {
-    if (auto* v = add("culture, health and elderly-care services", InterventionType::kServices, 12)) v->value = 0.6;
-  }
   return out;
 }
 
@@ -249,7 +176,8 @@ InterventionType to_type(courtyard::v1::Intervention::ActionCase a) {
     case courtyard::v1::Intervention::kActivity: return InterventionType::kActivity;
     case courtyard::v1::Intervention::kMeeting: return InterventionType::kMeeting;
     case courtyard::v1::Intervention::kLevy: return InterventionType::kLevy;
-    case courtyard::v1::Intervention::kOneTwoThreeFour: return InterventionType::kCount;  // expanded
+    case courtyard::v1::Intervention::kOneTwoThreeFour:
+    case courtyard::v1::Intervention::kPackage: return InterventionType::kCount;  // expanded
     case courtyard::v1::Intervention::ACTION_NOT_SET: break;
   }
   return InterventionType::kCount;  // rejected by validation
@@ -276,6 +204,7 @@ Model build_model(const LoadedScenario& loaded) {
   m.output.per_facility = run.output().per_facility();
   m.subdistrict_name = spec.subdistrict().name();
   m.subdistrict_budget = spec.subdistrict().budget_yuan();
+  m.targeting = static_cast<Targeting>(spec.subdistrict().targeting());
   m.params = to_params(spec.behaviour());
 
   // names
@@ -283,6 +212,9 @@ Model build_model(const LoadedScenario& loaded) {
   for (const auto& c : spec.communities()) {
     community_id.emplace(c.name(), m.ncommunity());
     m.community_names.push_back(c.name());
+    m.community_workers.push_back(c.workers());
+    m.community_hours_per_worker.push_back(c.hours_per_worker_week());
+    m.community_budget_per_year.push_back(c.budget_yuan_per_year());
   }
   for (const auto& k : spec.courtyard_kinds()) {
     kind_id.emplace(k.name(), static_cast<int32_t>(m.kind_names.size()));
@@ -344,7 +276,7 @@ Model build_model(const LoadedScenario& loaded) {
     out.end_step = iv.has_end_step() ? iv.end_step() : m.steps - 1;
     out.intensity = iv.intensity();
     out.cost_yuan = iv.cost_yuan();
-    out.paid_by_subdistrict = iv.payer() == courtyard::v1::Intervention::PAYER_SUBDISTRICT;
+    out.payer = static_cast<Payer>(iv.payer());
     // targets: all, or the union of named courtyards and a kind's, ascending
     const auto& t = iv.targets();
     const bool all = !iv.has_targets() || t.all() || (t.courtyards_size() == 0 && !t.has_kind());
@@ -396,10 +328,13 @@ Model build_model(const LoadedScenario& loaded) {
         m.proposals.push_back(to_proposal(iv.levy().proposal()));
         break;
       case courtyard::v1::Intervention::kOneTwoThreeFour:
-        for (auto& step : expand_one_two_three_four(iv.one_two_three_four(), out, m.steps,
-                                                    static_cast<int32_t>(m.interventions.size())))
-          m.interventions.push_back(std::move(step));
+      case courtyard::v1::Intervention::kPackage: {
+        const bool legacy = iv.has_one_two_three_four();
+        const courtyard::v1::Package pkg = legacy ? case_package(iv.one_two_three_four()) : iv.package();
+        for (auto& component : expand_package(pkg, out, m.params, legacy, m.steps, static_cast<int32_t>(m.interventions.size())))
+          m.interventions.push_back(std::move(component));
         continue;
+      }
       default: break;  // institutions: no values of their own
     }
     m.interventions.push_back(std::move(out));

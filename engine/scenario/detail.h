@@ -17,6 +17,7 @@
 #include <google/protobuf/descriptor.h>
 
 #include "core/errors.h"
+#include "model/model.h"
 #include "courtyard/v1/scenario.pb.h"
 
 namespace courtyard::scenario_detail {
@@ -182,5 +183,19 @@ struct ParamRule {
   Bound bound;
 };
 const std::vector<ParamRule>& behaviour_rules();
+
+// ---- packages (package.cpp) --------------------------------------------------------------------
+// The components of `pkg` its `without` leaves out (with those needing them), in the case's order.
+std::vector<std::string> package_left_out(const courtyard::v1::Package& pkg);
+// The pilot's package in the case's order, from the 1-2-3-4 shorthand.
+courtyard::v1::Package case_package(const courtyard::v1::OneTwoThreeFour& legacy);
+// Problems of a package at `path` (an intervention's `package`): ranges, names in `without`, and a
+// component that needs one the package lacks.
+std::vector<Diagnostic> validate_package(const courtyard::v1::Package& pkg, const FieldPath& path, const Locator& locator);
+// One intervention per component, from `base` (the package's start, targets and condition); the first
+// gets index `first_index` in the model. `legacy_payer`: hardware works take base's payer unless set.
+std::vector<InterventionSpec> expand_package(const courtyard::v1::Package& pkg, const InterventionSpec& base,
+                                             const Params& params, bool legacy_payer, int32_t steps,
+                                             int32_t first_index);
 
 }  // namespace courtyard::scenario_detail

@@ -49,4 +49,9 @@ const std::string& embedded_default_scenario();
 // The text of the embedded scenario `name`; throws UsageError when there is none.
 const std::string& embedded_scenario(const std::string& name);
 
+// The components a package may hold, in the case's order (the fields of Package), and the names of the
+// case's four steps, each standing for its components in a package's `without`.
+const std::vector<std::string>& package_component_names();
+const std::vector<std::string>& package_step_names();
+
 }  // namespace courtyard

@@ -58,6 +58,10 @@ class Checker {
     fail(path, "must be a finite number, got " + format_number(x));
     return false;
   }
+  void add(std::vector<Diagnostic> problems) {
+    for (auto& d : problems) out_.push_back(std::move(d));
+  }
+  const Locator& locator() const { return locator_; }
   std::vector<Diagnostic> take() { return std::move(out_); }
 
  private:
@@ -278,7 +282,7 @@ void check_interventions(Checker& c, const Scenario& s, int steps, const Courtya
     c.share(iv.intensity(), at(ip, "intensity"));
     c.non_negative(iv.cost_yuan(), at(ip, "cost_yuan"));
     if (iv.payer() == courtyard::v1::Intervention::PAYER_UNSPECIFIED)
-      c.fail(at(ip, "payer"), "must be PAYER_SUBDISTRICT or PAYER_COURTYARD");
+      c.fail(at(ip, "payer"), "must be PAYER_SUBDISTRICT, PAYER_COMMUNITY or PAYER_COURTYARD");
 
     // targets
     if (iv.has_targets()) {
@@ -375,6 +379,9 @@ void check_interventions(Checker& c, const Scenario& s, int steps, const Courtya
         c.non_negative(pkg.hardware_yuan_per_household(), at(pp, "hardware_yuan_per_household"));
         break;
       }
+      case courtyard::v1::Intervention::kPackage:
+        c.add(validate_package(iv.package(), at(ip, "package"), c.locator()));
+        break;
       default: break;  // institutions: nothing to check
     }
   }
@@ -450,6 +457,9 @@ std::vector<Diagnostic> validate_scenario(const Scenario& s, const Locator& loca
   Checker c(locator);
   const int steps = check_run(c, s);
   c.non_negative(s.subdistrict().budget_yuan(), at(at({}, "subdistrict"), "budget_yuan"));
+  if (s.subdistrict().targeting() == courtyard::v1::TARGETING_UNSPECIFIED)
+    c.fail(at(at({}, "subdistrict"), "targeting"),
+           "must name a rule (TARGETING_FIRST_COME, TARGETING_WORST_CONDITION_FIRST, TARGETING_GAIN_PER_YUAN, TARGETING_LOTTERY)");
 
   // communities
   std::set<std::string> communities;
@@ -457,7 +467,11 @@ std::vector<Diagnostic> validate_scenario(const Scenario& s, const Locator& loca
   for (int i = 0; i < s.communities_size(); ++i) {
     const std::string& name = s.communities(i).name();
     const FieldPath np = at(at({}, "communities", i), "name");
-    c.non_negative(s.communities(i).housing_demand(), at(at({}, "communities", i), "housing_demand"));
+    const FieldPath cp = at({}, "communities", i);
+    c.non_negative(s.communities(i).housing_demand(), at(cp, "housing_demand"));
+    c.range(s.communities(i).workers(), 0, 10000, at(cp, "workers"));
+    c.range(s.communities(i).hours_per_worker_week(), 0, 168, at(cp, "hours_per_worker_week"));
+    c.non_negative(s.communities(i).budget_yuan_per_year(), at(cp, "budget_yuan_per_year"));
     if (name.empty()) {
       c.fail(np, "a community needs a name");
     } else if (!communities.insert(name).second) {

@@ -1,11 +1,22 @@
-// The intervention timeline (a cross-courtyard phase: the subdistrict budget is shared).
+// The intervention timeline (a cross-courtyard phase: the subdistrict's budget, the communities'
+// budgets and their workers are shared).
 //
-// Interventions are taken in scenario order, and each one's target courtyards in ascending id order.
-// A target waits until the intervention's window opens and its condition (if any) holds; then its cost
-// is charged to the subdistrict budget or the courtyard's fund. If the money is not there it waits,
-// the first deferral is logged as an event, and it is tried again each week until the window closes.
-// The subdistrict's budget is a strict queue: after the first item it cannot pay in a week, later items
-// that cost money wait too, so a cheap late item never jumps an expensive early one.
+// Interventions are taken in scenario order (a package's components in the case's order), and each
+// one's target courtyards in ascending id order, or, for one the subdistrict pays, in the order of its
+// targeting rule (docs/governance.md, "Budgets and targeting"). A target waits until the window opens,
+// its condition (if any) holds and the components it needs have started; then
+//   1. its payer must be able to pay its start cost, else it is deferred (logged once) and tried
+//      again each week. The subdistrict's budget is a strict queue: after the first item it cannot pay
+//      in a week, later items that cost it money wait too, so a cheap late item never jumps an
+//      expensive early one;
+//   2. the community's workers must work its one-off staff hours (a survey, founding the council,
+//      preparing a meeting); hours accumulate over weeks (the first week short is logged) and a worker
+//      works in one courtyard a week, taken in the order above: earlier work is served first;
+//   3. it is paid and starts; a lasting act then takes its hours and running cost each week (and
+//      month), and acts in proportion to the staff hours it got; a week its running cost cannot be
+//      paid it does not act (logged once per spell).
+// Hours and yuan are summed per courtyard (metrics staff_hours, volunteer_hours, spent_*), and every
+// start row in /events carries its cost, hours, payer and the weeks it waited.
 #include <algorithm>
 
 #include "governance/governance.h"
@@ -53,7 +64,13 @@ void start_effect(const InterventionSpec& iv, const Week& w, State& s, int32_t c
         if (occupied(s, h) && (s.flags[h] & kParty)) s.engagement[h] = std::max(s.engagement[h], 0.8f);
       break;
     }
-    case InterventionType::kResidentsCouncil: s.institutions[c] |= kCouncil; break;
+    case InterventionType::kResidentsCouncil:
+      s.institutions[c] |= kCouncil;
+      // a council on its own calls its meetings; in a package that is the council_meetings component
+      if (iv.component.empty()) s.institutions[c] |= kCouncilMeetings;
+      break;
+    case InterventionType::kCouncilMeetings: s.institutions[c] |= kCouncilMeetings; break;
+    case InterventionType::kAssetsSurvey: break;  // what it knows lets hardware works start
     case InterventionType::kResidentsCommittee:
       s.institutions[c] |= kCommittee;
       if (s.management[c] == Management::kNone) s.management[c] = Management::kSelf;
@@ -80,11 +97,15 @@ void end_effect(const InterventionSpec& iv, State& s, int32_t c) {
     case InterventionType::kAwards: s.institutions[c] &= static_cast<uint16_t>(~kAwards); break;
     case InterventionType::kServices: s.services_level[c] = 0.f; break;
     case InterventionType::kActivity: s.institutions[c] &= static_cast<uint16_t>(~kActivities); break;
+    case InterventionType::kReceptionStation: s.institutions[c] &= static_cast<uint16_t>(~kReception); break;
+    case InterventionType::kTransparencyBoard: s.institutions[c] &= static_cast<uint16_t>(~kTransparency); break;
+    case InterventionType::kCouncilMeetings: s.institutions[c] &= static_cast<uint16_t>(~kCouncilMeetings); break;
     default: break;  // cleaning: its share is recomputed each week
   }
 }
 
 bool is_lasting(const InterventionSpec& iv) {
+  if (iv.lasting) return true;
   switch (iv.type) {
     case InterventionType::kCleaning:
     case InterventionType::kHomeVisits:
@@ -95,25 +116,181 @@ bool is_lasting(const InterventionSpec& iv) {
   }
 }
 
+// TargetLog bits: a wait already logged for this target
+enum : uint8_t { kLoggedStaffWait = 1, kLoggedUnpaid = 2, kUnpaidMonth = 4 };
+
+constexpr double kHoursTolerance = 1e-9;
+
 }  // namespace
+
+double Simulation::staff(int32_t c, double hours) {
+  const int32_t k = model_.courtyards[c].community;
+  double got = 0;
+  // workers already in this courtyard this week first, then free ones, lowest index first
+  for (int pass = 0; pass < 2 && got < hours - kHoursTolerance; ++pass) {
+    for (int32_t w = worker_offset_[k]; w < worker_offset_[k + 1] && got < hours - kHoursTolerance; ++w) {
+      if (worker_courtyard_[w] != (pass == 0 ? c : -1) || worker_hours_left_[w] <= 0) continue;
+      worker_courtyard_[w] = c;
+      const double take = std::min(worker_hours_left_[w], hours - got);
+      worker_hours_left_[w] -= take;
+      got += take;
+    }
+  }
+  state_.staff_hours[c] += static_cast<float>(got);
+  return got;
+}
+
+bool Simulation::can_pay(Payer payer, int32_t c, double yuan, bool queue_blocked) const {
+  if (yuan <= 0) return true;
+  switch (payer) {
+    case Payer::kSubdistrict: return !queue_blocked && budget_left_ >= yuan;
+    case Payer::kCommunity: return community_budget_left_[model_.courtyards[c].community] >= yuan;
+    case Payer::kCourtyard: return state_.fund[c] >= yuan;
+  }
+  return false;
+}
+
+void Simulation::pay(Payer payer, int32_t c, double yuan) {
+  if (yuan <= 0) return;
+  switch (payer) {
+    case Payer::kSubdistrict: budget_left_ -= yuan; state_.spent_subdistrict[c] += yuan; break;
+    case Payer::kCommunity:
+      community_budget_left_[model_.courtyards[c].community] -= yuan;
+      state_.spent_community[c] += yuan;
+      break;
+    case Payer::kCourtyard: state_.fund[c] -= yuan; state_.spent_courtyard[c] += yuan; break;
+  }
+}
+
+// A week of a lasting act: its running cost (weekly, and monthly in a month's first week), its staff
+// hours and its volunteers; it acts in proportion to the staff hours it got, and not at all in a week
+// (or month) whose running cost could not be paid.
+void Simulation::run_lasting(const InterventionSpec& iv, const Week& w, int64_t slot, int32_t c) {
+  State& s = state_;
+  const double households = model_.courtyards[c].households;
+  uint8_t& logged = target_logged_[slot];
+  double yuan = iv.yuan_per_week + iv.yuan_per_household_week * households;
+  if (w.first_week_of_month) {
+    const double monthly = iv.yuan_per_month + iv.yuan_per_household_month * households;
+    // a month's running cost is paid in its first week, or the month goes without
+    if (monthly > 0) {
+      if (can_pay(iv.payer, c, monthly + yuan, false)) logged &= static_cast<uint8_t>(~kUnpaidMonth);
+      else logged |= kUnpaidMonth;
+      if (!(logged & kUnpaidMonth)) yuan += monthly;
+    }
+  }
+  bool paid = !(logged & kUnpaidMonth) && can_pay(iv.payer, c, yuan, false);
+  if (paid) {
+    pay(iv.payer, c, yuan);
+    logged &= static_cast<uint8_t>(~kLoggedUnpaid);
+  } else if (!(logged & kLoggedUnpaid)) {
+    logged |= kLoggedUnpaid;
+    Event e;
+    e.step = w.step;
+    e.courtyard = c;
+    e.subject = static_cast<int32_t>(&iv - model_.interventions.data());
+    e.type = EventType::kUnpaid;
+    e.amount = yuan + iv.yuan_per_month + iv.yuan_per_household_month * households;
+    e.payer = static_cast<int16_t>(iv.payer);
+    event_slots().push(c, e);
+  }
+  double delivered = paid ? 1.0 : 0.0;
+  const double need = iv.staff_hours_per_week + iv.staff_hours_per_household_week * households;
+  if (paid && need > 0) {
+    const double got = staff(c, need);
+    delivered = got >= need - kHoursTolerance ? 1.0 : got / need;
+  }
+  if (delivered > 0) {
+    double volunteers = (iv.volunteer_hours_per_week + iv.volunteer_hours_per_household_week * households) * delivered;
+    if (w.first_week_of_month) volunteers += iv.volunteer_hours_per_month;
+    s.volunteer_hours[c] += static_cast<float>(volunteers);
+  }
+  const float share = static_cast<float>(delivered);
+  switch (iv.type) {
+    case InterventionType::kCleaning:
+      s.cleaning_share[c] = std::min(1.f, s.cleaning_share[c] + static_cast<float>(iv.value * iv.intensity) * share);
+      break;
+    case InterventionType::kHomeVisits: s.visit_coverage[c] = static_cast<float>(iv.value * iv.intensity) * share; break;
+    case InterventionType::kServices: s.services_level[c] = static_cast<float>(iv.value * iv.intensity) * share; break;
+    case InterventionType::kReceptionStation:  // open the weeks it is at least half staffed
+      if (share >= 0.5f) s.institutions[c] |= kReception;
+      else s.institutions[c] &= static_cast<uint16_t>(~kReception);
+      break;
+    case InterventionType::kAwards:
+    case InterventionType::kActivity:
+    case InterventionType::kTransparencyBoard: {
+      const uint16_t flag = iv.type == InterventionType::kAwards ? kAwards
+                            : iv.type == InterventionType::kActivity ? kActivities
+                                                                      : kTransparency;
+      if (paid) s.institutions[c] |= flag;
+      else s.institutions[c] &= static_cast<uint16_t>(~flag);
+      break;
+    }
+    default: break;
+  }
+}
+
+// The order intervention i's targets are taken this week: ascending id, or, for one that costs the
+// subdistrict money, the targeting rule's (ties in ascending id).
+void Simulation::order_targets(size_t i, double cost_per_courtyard, double cost_per_household) {
+  const Model& m = model_;
+  const InterventionSpec& iv = m.interventions[i];
+  const size_t n = iv.courtyards.size();
+  order_.resize(n);
+  for (size_t t = 0; t < n; ++t) order_[t] = static_cast<int32_t>(t);
+  const bool costs_subdistrict = iv.payer == Payer::kSubdistrict && (cost_per_courtyard > 0 || cost_per_household > 0);
+  for (size_t t = 0; t < n; ++t) {
+    const int32_t c = iv.courtyards[t];
+    double key = 0;
+    switch (m.targeting) {
+      case Targeting::kFirstCome: key = static_cast<double>(t); break;
+      case Targeting::kWorstConditionFirst: key = condition_index(state_, c); break;
+      case Targeting::kGainPerYuan: {
+        int32_t occupied_flats = 0;
+        for (int64_t h = first_household(m, c); h < end_household(m, c); ++h) occupied_flats += occupied(state_, h);
+        const double cost = cost_per_courtyard + cost_per_household * m.courtyards[c].households;
+        key = (1.0 - state_.collection_rate[c]) * occupied_flats * state_.fee[c] / std::max(cost, 1.0);
+        break;
+      }
+      case Targeting::kLottery: key = lottery_key_[target_offset_[i] + static_cast<int64_t>(t)]; break;
+    }
+    order_key_[t] = key;
+  }
+  if (!costs_subdistrict || m.targeting == Targeting::kFirstCome) return;
+  const bool descending = m.targeting == Targeting::kGainPerYuan;
+  std::stable_sort(order_.begin(), order_.end(), [&](int32_t a, int32_t b) {
+    return descending ? order_key_[a] > order_key_[b] : order_key_[a] < order_key_[b];
+  });
+}
 
 void Simulation::apply_interventions(const Week& w) {
   const Model& m = model_;
   State& s = state_;
   const int32_t step = s.step;
   for (auto& share : s.cleaning_share) share = 0.f;
+  // the communities' workers start the week free; their budgets are renewed each year of the run
+  for (int32_t k = 0; k < m.ncommunity(); ++k)
+    for (int32_t wk = worker_offset_[k]; wk < worker_offset_[k + 1]; ++wk) {
+      worker_courtyard_[wk] = -1;
+      worker_hours_left_[wk] = m.community_hours_per_worker[k];
+    }
+  if (step > 0 && step % 52 == 0)
+    std::copy(m.community_budget_per_year.begin(), m.community_budget_per_year.end(), community_budget_left_.begin());
   // the subdistrict pays in a strict queue: once one item cannot be paid this week, every later item
-  // (scenario order, then ascending courtyard id) that costs money waits too
+  // that costs it money waits too
   bool queue_blocked = false;
 
   for (size_t i = 0; i < m.interventions.size(); ++i) {
     const InterventionSpec& iv = m.interventions[i];
     if (step < iv.start_step) continue;
-    for (size_t t = 0; t < iv.courtyards.size(); ++t) {
+    order_targets(i, iv.cost_yuan, iv.cost_per_household_yuan);
+    int32_t rank = 0;  // among the targets waiting for the subdistrict's money this week
+    for (const int32_t ti : order_) {
+      const size_t t = static_cast<size_t>(ti);
       const int32_t c = iv.courtyards[t];
       const int64_t slot = target_offset_[i] + static_cast<int64_t>(t);
       Status& status = target_status_[slot];
-      // a package's later step: in this courtyard, its offset after the package's first step started
+      // a package's later component: in this courtyard, its offset after the package's first started
       if (iv.follows >= 0 && status == Status::kWaiting) {
         const int32_t leader = target_start_[target_offset_[iv.follows] + static_cast<int64_t>(t)];
         if (leader < 0 || step < leader + iv.offset_steps) continue;
@@ -134,44 +311,77 @@ void Simulation::apply_interventions(const Week& w) {
           e.type = EventType::kInterventionEnd;
           e.outcome = 1;
           event_slots().push(c, e);
-        } else if (iv.type == InterventionType::kCleaning) {
-          s.cleaning_share[c] = std::min(1.f, s.cleaning_share[c] + static_cast<float>(iv.value * iv.intensity));
+        } else {
+          run_lasting(iv, w, slot, c);
         }
         continue;
       }
       if (status == Status::kDone || step > end) continue;
       if (!condition_holds(iv, m, s, c)) continue;
+      // the components it needs must have started in this courtyard
+      bool ready = true;
+      for (const int32_t need : iv.needs) ready = ready && target_start_[target_offset_[need] + static_cast<int64_t>(t)] >= 0;
+      if (!ready) continue;
+      if (target_due_[slot] < 0) target_due_[slot] = step;
 
-      // pay, or wait for the money
-      const bool by_subdistrict = iv.paid_by_subdistrict;
-      const double cost = iv.cost_yuan + iv.cost_per_household_yuan * m.courtyards[c].households +
+      // 1. the money must be there, or it waits
+      const double households = m.courtyards[c].households;
+      const double cost = iv.cost_yuan + iv.cost_per_household_yuan * households +
                           (iv.type == InterventionType::kSubsidy ? iv.value * iv.intensity : 0);
-      const bool affordable =
-          by_subdistrict ? (cost <= 0 || (!queue_blocked && budget_left_ >= cost)) : s.fund[c] >= cost;
+      const bool by_subdistrict = iv.payer == Payer::kSubdistrict && cost > 0;
+      if (by_subdistrict) ++rank;
+      const bool affordable = can_pay(iv.payer, c, cost, queue_blocked);
       if (by_subdistrict && !affordable) queue_blocked = true;
       if (!affordable) {
         if (status == Status::kWaiting) {
           e.type = EventType::kInterventionDeferred;
           e.amount = cost;
+          e.payer = static_cast<int16_t>(iv.payer);
           event_slots().push(c, e);
           status = Status::kDeferred;
         }
         continue;
       }
-      if (by_subdistrict) budget_left_ -= cost;
-      else s.fund[c] -= cost;
-
+      // 2. the community's workers must work its one-off hours, over as many weeks as it takes
+      const double hours = iv.staff_hours + iv.staff_hours_per_household * households;
+      double& worked = target_hours_[slot];
+      if (worked < hours - kHoursTolerance) worked += staff(c, hours - worked);
+      if (worked < hours - kHoursTolerance) {
+        if (!(target_logged_[slot] & kLoggedStaffWait)) {
+          target_logged_[slot] |= kLoggedStaffWait;
+          e.type = EventType::kStaffWait;
+          e.staff_hours = static_cast<float>(hours - worked);
+          event_slots().push(c, e);
+        }
+        continue;
+      }
+      // 3. paid, and it starts
+      pay(iv.payer, c, cost);
       status = is_lasting(iv) ? Status::kActive : Status::kDone;
       target_start_[slot] = step;
+      if (by_subdistrict) {
+        Event chosen = e;
+        chosen.type = EventType::kTargeted;
+        chosen.rule = static_cast<int16_t>(m.targeting);
+        chosen.share = static_cast<float>(order_key_[t]);
+        chosen.yes = rank;
+        chosen.amount = cost;
+        chosen.payer = static_cast<int16_t>(iv.payer);
+        event_slots().push(c, chosen);
+      }
+      s.volunteer_hours[c] += static_cast<float>(iv.volunteer_hours);
       e.type = EventType::kInterventionStart;
       e.amount = cost;
       e.outcome = 1;
+      e.payer = cost > 0 ? static_cast<int16_t>(iv.payer) : 0;
+      e.staff_hours = static_cast<float>(hours);
+      e.volunteer_hours = static_cast<float>(iv.volunteer_hours);
+      e.wait_weeks = step - target_due_[slot];
       event_slots().push(c, e);  // before the events the intervention causes (a meeting, a levy)
       // improvements paid from outside are seen like those paid from the fund
       if (iv.type == InterventionType::kHardwareUpgrade) s.spent_month[c] += cost;
       start_effect(iv, w, s, c);
-      if (iv.type == InterventionType::kCleaning)
-        s.cleaning_share[c] = std::min(1.f, s.cleaning_share[c] + static_cast<float>(iv.value * iv.intensity));
+      if (status == Status::kActive) run_lasting(iv, w, slot, c);
     }
   }
 }

@@ -100,6 +100,11 @@ void terms(int metric, const State& s, int32_t c, const Tally& t, double* num, d
     case kEnforcementHours: *num = s.enforcement_hours[c]; return;
     case kMoveOutsOwner: *num = s.move_outs_owner[c]; return;
     case kMoveOutsRenter: *num = s.move_outs_renter[c]; return;
+    case kStaffHours: *num = s.staff_hours[c]; return;
+    case kVolunteerHours: *num = s.volunteer_hours[c]; return;
+    case kSpentSubdistrict: *num = s.spent_subdistrict[c]; return;
+    case kSpentCommunity: *num = s.spent_community[c]; return;
+    case kSpentCourtyard: *num = s.spent_courtyard[c]; return;
     default: break;
   }
   const int f = metric - kFirstFacility;

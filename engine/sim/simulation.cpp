@@ -35,9 +35,10 @@ Simulation::Simulation(const Model& model) : model_(model) {
   const int32_t nc = model.ncourtyard();
   state_.allocate(model.nhousehold(), nc);
 
-  // events: failures and repairs (one each per facility); start/defer/end per intervention, plus a
-  // meeting and a levy an intervention may cause; a council meeting and a levy closing in civic life
-  event_capacity_ = 2 * kFacilityCount + 5 * static_cast<int32_t>(model.interventions.size()) + 4;
+  // events: failures and repairs (one each per facility); start/defer/end/staff wait/targeted/unpaid
+  // per intervention, plus a meeting and a levy it may cause; a council meeting and a levy closing in
+  // civic life
+  event_capacity_ = 2 * kFacilityCount + 8 * static_cast<int32_t>(model.interventions.size()) + 4;
   event_slots_.resize(static_cast<size_t>(nc) * event_capacity_);
   event_count_.assign(nc, 0);
   step_events_.reserve(event_slots_.size());
@@ -47,7 +48,27 @@ Simulation::Simulation(const Model& model) : model_(model) {
     target_offset_.push_back(target_offset_.back() + static_cast<int64_t>(iv.courtyards.size()));
   target_status_.assign(static_cast<size_t>(target_offset_.back()), Status::kWaiting);
   target_start_.assign(static_cast<size_t>(target_offset_.back()), -1);
+  target_due_.assign(static_cast<size_t>(target_offset_.back()), -1);
+  target_hours_.assign(static_cast<size_t>(target_offset_.back()), 0.0);
+  target_logged_.assign(static_cast<size_t>(target_offset_.back()), 0);
+  lottery_key_.assign(static_cast<size_t>(target_offset_.back()), 0);
+  size_t most_targets = 0;
+  for (size_t i = 0; i < model.interventions.size(); ++i) {
+    const auto& iv = model.interventions[i];
+    most_targets = std::max(most_targets, iv.courtyards.size());
+    for (size_t t = 0; t < iv.courtyards.size(); ++t) {
+      Stream r(model.seed, Purpose::kTargeting, static_cast<uint32_t>(i), static_cast<uint32_t>(t), 0);
+      lottery_key_[target_offset_[i] + static_cast<int64_t>(t)] = r.next_u32();
+    }
+  }
+  order_.reserve(most_targets);
+  order_key_.assign(most_targets, 0.0);
   budget_left_ = model.subdistrict_budget;
+  community_budget_left_.assign(model.community_budget_per_year.begin(), model.community_budget_per_year.end());
+  worker_offset_.push_back(0);
+  for (int32_t k = 0; k < model.ncommunity(); ++k) worker_offset_.push_back(worker_offset_.back() + model.community_workers[k]);
+  worker_courtyard_.assign(static_cast<size_t>(worker_offset_.back()), -1);
+  worker_hours_left_.assign(static_cast<size_t>(worker_offset_.back()), 0.0);
 
   attraction_.assign(nc, 0);
   cumulative_.assign(model.community_courtyards.size(), 0);
@@ -125,6 +146,11 @@ void Simulation::reset_interval_counters() {
   std::fill(state_.renter_weeks.begin(), state_.renter_weeks.end(), 0);
   std::fill(state_.sanctions.begin(), state_.sanctions.end(), 0);
   std::fill(state_.enforcement_hours.begin(), state_.enforcement_hours.end(), 0.f);
+  std::fill(state_.staff_hours.begin(), state_.staff_hours.end(), 0.f);
+  std::fill(state_.volunteer_hours.begin(), state_.volunteer_hours.end(), 0.f);
+  std::fill(state_.spent_subdistrict.begin(), state_.spent_subdistrict.end(), 0.0);
+  std::fill(state_.spent_community.begin(), state_.spent_community.end(), 0.0);
+  std::fill(state_.spent_courtyard.begin(), state_.spent_courtyard.end(), 0.0);
 }
 
 void Simulation::gather_events() {

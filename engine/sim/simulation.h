@@ -73,6 +73,13 @@ class Simulation {
 
   EventSlots event_slots() { return EventSlots{event_slots_.data(), event_count_.data(), event_capacity_}; }
   void apply_interventions(const Week& w);
+  // interventions.cpp: the community's workers (a worker works in one courtyard a week), payments,
+  // a lasting act's week, and the order the subdistrict takes courtyards waiting for its money
+  double staff(int32_t c, double hours);
+  bool can_pay(Payer payer, int32_t c, double yuan, bool queue_blocked) const;
+  void pay(Payer payer, int32_t c, double yuan);
+  void run_lasting(const InterventionSpec& iv, const Week& w, int64_t slot, int32_t c);
+  void order_targets(size_t i, double cost_per_courtyard, double cost_per_household);
   void relocate_within_communities();
   void gather_events();
 
@@ -92,7 +99,17 @@ class Simulation {
   std::vector<Status> target_status_;   // (sum of targets)
   std::vector<int32_t> target_start_;   // (sum of targets) step it started, -1 not yet
   std::vector<int64_t> target_offset_;  // (ninterventions+1)
+  std::vector<int32_t> target_due_;     // (sum of targets) step it was first due (window, condition, needs), -1
+  std::vector<double> target_hours_;    // (sum of targets) staff hours worked towards a one-off act
+  std::vector<uint8_t> target_logged_;  // (sum of targets) TargetLog bits: waits already logged
+  std::vector<uint32_t> lottery_key_;   // (sum of targets) the subdistrict's lottery ticket
+  std::vector<int32_t> order_;          // scratch: target indices in the order they are taken
+  std::vector<double> order_key_;       // scratch: each target's criterion
   double budget_left_ = 0;
+  std::vector<double> community_budget_left_;  // (ncommunity) this year's, yuan
+  std::vector<int32_t> worker_offset_;         // (ncommunity+1) first worker of each community
+  std::vector<int32_t> worker_courtyard_;      // (nworker) where the worker is this week, -1 free
+  std::vector<double> worker_hours_left_;      // (nworker) hours left this week
 
   // relocation scratch
   std::vector<double> attraction_;        // (ncourtyard) vacancies x attractiveness

@@ -399,7 +399,8 @@ TEST_F(RunFileTest, EventsRoundTripWithEnumNames) {
   ASSERT_EQ(H5Tget_class(ftype), H5T_COMPOUND);
   const std::vector<std::string> fields = {"step",    "courtyard", "type", "rule", "subject",
                                            "caller",  "attendees", "yes",  "no",   "abstain",
-                                           "outcome", "amount",    "share"};
+                                           "outcome", "amount",    "share", "staff_hours", "volunteer_hours",
+                                           "payer",   "wait_weeks"};
   ASSERT_EQ(H5Tget_nmembers(ftype), static_cast<int>(fields.size()));
   for (unsigned i = 0; i < fields.size(); ++i) {
     char* n = H5Tget_member_name(ftype, i);
@@ -708,9 +709,11 @@ TEST_F(RunFileTest, DescribeSummarisesTheFile) {
         "courtyards  5", "records     11, 2015-01-05 to 2015-05-25 (steps 0 to 20)", "metrics     3",
         "collection_rate", "[yuan]", "maintenance fund balance", "events      21", "meeting", "levy"})
     EXPECT_NE(text.find(expected), std::string::npos) << "missing: " << expected;
-  // sample_events: steps 1, 4, ..., 19 x courtyards 0, 2, 4, cycling through the 7 types: 3 of each
+  // sample_events: steps 1, 4, ..., 19 x courtyards 0, 2, 4 (21 events), cycling through the 10 types:
+  // 3 of the first, 2 of each other
   EXPECT_NE(text.find("intervention_start     3"), std::string::npos);
-  EXPECT_NE(text.find("levy                   3"), std::string::npos);
+  EXPECT_NE(text.find("levy                   2"), std::string::npos);
+  EXPECT_NE(text.find("unpaid                 2"), std::string::npos);
 }
 
 // --- household snapshots (/households) ---

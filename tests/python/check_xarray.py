@@ -185,7 +185,8 @@ def check_events(f, root, ncourtyard, c):
     ev = f["events"]
     c.check(ev.ndim == 1 and ev.maxshape == (None,), "/events is one-dimensional and extendable")
     fields = ["step", "courtyard", "type", "rule", "subject", "caller", "attendees", "yes", "no", "abstain",
-              "outcome", "amount", "share"]
+              "outcome", "amount", "share", "staff_hours",
+              "volunteer_hours", "payer", "wait_weeks"]
     c.check(ev.dtype.names is not None and list(ev.dtype.names) == fields,
             f"/events fields: {ev.dtype.names}")
     if ev.dtype.names is None or "type" not in ev.dtype.names:

@@ -229,13 +229,13 @@ TEST(BuildModel, InterventionsResolved) {
   EXPECT_EQ(all.end_step, 19);  // unset: to the end of the run
   EXPECT_EQ(all.courtyards, (std::vector<int32_t>{0, 1, 2, 3, 4}));
   EXPECT_DOUBLE_EQ(all.value, 500);
-  EXPECT_TRUE(all.paid_by_subdistrict);
+  EXPECT_EQ(all.payer, Payer::kSubdistrict);
   EXPECT_TRUE(all.condition_metric.empty());
   const auto& some = m.interventions[1];
   EXPECT_EQ(some.type, InterventionType::kHardwareUpgrade);
   EXPECT_EQ(some.start_step, 2);
   EXPECT_EQ(some.end_step, 5);
-  EXPECT_FALSE(some.paid_by_subdistrict);
+  EXPECT_EQ(some.payer, Payer::kCourtyard);
   EXPECT_DOUBLE_EQ(some.intensity, 0.5);
   EXPECT_DOUBLE_EQ(some.cost_yuan, 10);
   EXPECT_EQ(some.courtyards, (std::vector<int32_t>{1, 2, 3, 4}));  // union, ascending, no duplicate k-2
