@@ -214,6 +214,32 @@ def test_demo(have_font):
         check("demo pictures: no missing glyphs", GLYPH_WARNING not in r.stderr and NO_FONT_WARNING not in r.stderr, r.stderr)
 
 
+def test_names_do_not_change_numbers():
+    """Renaming every community, courtyard and kind of the default scenario leaves every number alone."""
+    demo = os.path.join(SRC, "scenarios", "demo_district.txtpb")
+    a, b = os.path.join(WORK, "names-a.h5"), os.path.join(WORK, "names-b.h5")
+    renames = ["communities[0].name=East", "communities[1].name=West", "courtyards[0].community=East",
+               "courtyard_kinds[0].communities[0]=East", "courtyard_kinds[0].communities[1]=West",
+               "courtyard_kinds[1].communities[0]=West", "courtyards[0].name=Zone 2", "subdistrict.name=S",
+               "courtyard_kinds[0].name=old", "interventions[0].targets.kind=old", "interventions[0].name=x"]
+    common = ["--steps", "12", "--force", "--progress", "none", "--quiet"]
+    ra = courtyard("run", demo, "-o", a, *common)
+    rb = courtyard("run", demo, "-o", b, *common, *[x for r in renames for x in ("--set", r)])
+    check("the default scenario runs with and without renamed communities, courtyards and kinds",
+          ra.returncode == 0 and rb.returncode == 0, ra.stderr + rb.stderr)
+    if ra.returncode or rb.returncode:
+        return
+    differ = []
+    with h5py.File(a, "r") as fa, h5py.File(b, "r") as fb:
+        def visit(name, obj):
+            if isinstance(obj, h5py.Dataset) and h5py.check_string_dtype(obj.dtype) is None:
+                if obj[()].tobytes() != fb[name][()].tobytes():
+                    differ.append(name)
+        fa.visititems(visit)
+        names_differ = list(fa["courtyards/community"].asstr()[()]) != list(fb["courtyards/community"].asstr()[()])
+    check("renaming changes no number (every numeric dataset byte-identical)", not differ and names_differ, differ)
+
+
 def main():
     shutil.rmtree(WORK, ignore_errors=True)
     os.makedirs(WORK)
@@ -223,6 +249,7 @@ def main():
     test_hdf5(path)
     test_set()
     test_cli_printing(path)
+    test_names_do_not_change_numbers()
     test_plots(path, have_font)
     test_demo(have_font)
     passed = sum(results)
