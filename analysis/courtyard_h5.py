@@ -20,6 +20,7 @@ Needs Debian's /usr/bin/python3 with python3-h5py and python3-numpy.
 
 import dataclasses
 import datetime
+import glob
 import math
 import os
 import re
@@ -444,6 +445,17 @@ def pyplot():
     global _cjk_font
     installed = {f.name for f in font_manager.fontManager.ttflist}
     fallbacks = [name for name in CJK_FONTS if name in installed]
+    if not fallbacks:  # matplotlib's font cache may predate the font's installation: look for the files
+        for path in sorted(glob.glob("/usr/share/fonts/**/*CJK*", recursive=True)
+                           + glob.glob("/usr/share/fonts/**/wqy-*", recursive=True)
+                           + glob.glob(os.path.expanduser("~/.local/share/fonts/**/*CJK*"), recursive=True)):
+            if path.lower().endswith((".ttf", ".otf", ".ttc")):
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):
+                    pass
+        installed = {f.name for f in font_manager.fontManager.ttflist}
+        fallbacks = [name for name in CJK_FONTS if name in installed]
     _cjk_font = bool(fallbacks)
     if fallbacks:
         matplotlib.rcParams["font.family"] = ["DejaVu Sans"] + fallbacks

@@ -268,7 +268,8 @@ def main(argv=None):
     a = ap.parse_args(argv)
     table, info = analyse(a.folder, a.summary, a.bootstrap, a.seed, a.level)
     md = markdown(table, info, a.bootstrap, a.level, a.seed, a.title)
-    with pd.option_context("display.width", 160, "display.max_columns", 20):
+    # east_asian_width: axis names in Chinese take two columns a character, and the columns stay aligned
+    with pd.option_context("display.width", 160, "display.max_columns", 20, "display.unicode.east_asian_width", True):
         print("\n".join(header(info, a.bootstrap, a.level, a.seed, a.title)))
         print(table.drop(columns="path").sort_values("ST", ascending=False)
               .to_string(index=False, float_format=lambda x: f"{x:.3f}"))

@@ -41,7 +41,7 @@ const DemoCase kCases[] = {
      {0, 26, 52, 104}, "month"},
     {"roof-insulation", "roof_insulation_meeting", "",
      {"interventions[1].meeting.persuasion=false", "courtyards[0].joint_payment_history=0"},
-     "Longzhou Road No. 60, building 5", {0, 4, 8, 12}, "week"},
+     "龙舟路60号院新五栋", {0, 4, 8, 12}, "week"},  // Longzhou Road No. 60, new building 5
 };
 
 // --without takes a step of the pilot (organisation, hardware, covenant, services) or any component

@@ -130,6 +130,12 @@ std::map<std::string, std::pair<int, int>> index_json(const std::string& file, c
                                                       const pb::Descriptor* root,
                                                       std::vector<Diagnostic>* errors);
 
+// The byte offset of the first malformed UTF-8 sequence in `s` (overlong forms, surrogates and code
+// points past U+10FFFF are malformed too), or npos when `s` is valid UTF-8. Every string of a
+// scenario must be UTF-8: the output stores names as UTF-8 strings.
+size_t invalid_utf8_at(std::string_view s);
+inline constexpr const char* kUtf8Advice = "text in a scenario must be UTF-8";
+
 // ---- overrides, defaults, validation ----------------------------------------------------------
 
 // Applies --set[index]; returns where later problems with the field it set are to be reported.

@@ -66,6 +66,7 @@ void fill_defaults(courtyard::v1::Scenario* spec) {
 std::string scenario_to_text(const courtyard::v1::Scenario& spec) {
   std::string body;
   pb::TextFormat::Printer printer;
+  printer.SetUseUtf8StringEscaping(true);  // Chinese names stay readable, not octal escapes
   printer.PrintToString(spec, &body);
   return "# proto-file: proto/courtyard/v1/scenario.proto\n"
          "# proto-message: courtyard.v1.Scenario\n\n" +

@@ -139,7 +139,10 @@ class JsonIndexer {
       case Kind::kArray: array(path, field); break;
       case Kind::kString: {
         const std::string s = string();
-        if (field && field->cpp_type() == pb::FieldDescriptor::CPPTYPE_ENUM && !field->enum_type()->FindValueByName(s))
+        if (const size_t bad = invalid_utf8_at(s); bad != std::string_view::npos)
+          problem(line, column, path, "not valid UTF-8 (byte " + std::to_string(bad + 1) + " of " +
+                                          std::to_string(s.size()) + "): " + kUtf8Advice);
+        else if (field && field->cpp_type() == pb::FieldDescriptor::CPPTYPE_ENUM && !field->enum_type()->FindValueByName(s))
           problem(line, column, path, "unknown " + field->enum_type()->name() + " \"" + s + "\"");
         break;
       }

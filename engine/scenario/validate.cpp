@@ -185,6 +185,29 @@ class CourtyardNames {
   std::vector<std::pair<std::string, int>> kinds_;
 };
 
+// Every string field of `m` (names, dates, conditions, ...) must be UTF-8: the output stores them as
+// UTF-8 strings, which readers (h5py, xarray) decode.
+void check_utf8(Checker& c, const pb::Message& m, const FieldPath& base) {
+  const pb::Reflection* r = m.GetReflection();
+  std::vector<const pb::FieldDescriptor*> fields;
+  r->ListFields(m, &fields);
+  for (const pb::FieldDescriptor* f : fields) {
+    const int n = f->is_repeated() ? r->FieldSize(m, f) : 1;
+    for (int i = 0; i < n; ++i) {
+      FieldPath path = base;
+      path.push_back({f, f->is_repeated() ? i : -1});
+      if (f->type() == pb::FieldDescriptor::TYPE_STRING) {
+        const std::string v = f->is_repeated() ? r->GetRepeatedString(m, f, i) : r->GetString(m, f);
+        if (const size_t bad = invalid_utf8_at(v); bad != std::string_view::npos)
+          c.fail(path, "not valid UTF-8 (byte " + std::to_string(bad + 1) + " of " + std::to_string(v.size()) +
+                           "): " + kUtf8Advice);
+      } else if (f->type() == pb::FieldDescriptor::TYPE_MESSAGE) {
+        check_utf8(c, f->is_repeated() ? r->GetRepeatedMessage(m, f, i) : r->GetMessage(m, f), path);
+      }
+    }
+  }
+}
+
 // ---- the parts of a scenario -------------------------------------------------------------------
 
 // run: returns the number of steps when valid (interventions are checked against it), else 0.
@@ -451,10 +474,42 @@ std::optional<Condition> parse_condition(const std::string& text, std::string* e
   return c;
 }
 
+size_t invalid_utf8_at(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t n = 0;  // continuation bytes
+    uint32_t cp = 0, min = 0;
+    if ((b & 0xE0) == 0xC0) {
+      n = 1, cp = b & 0x1F, min = 0x80;
+    } else if ((b & 0xF0) == 0xE0) {
+      n = 2, cp = b & 0x0F, min = 0x800;
+    } else if ((b & 0xF8) == 0xF0) {
+      n = 3, cp = b & 0x07, min = 0x10000;
+    } else {
+      return i;
+    }
+    for (size_t k = 1; k <= n; ++k) {
+      if (i + k >= s.size()) return i;
+      const auto c = static_cast<unsigned char>(s[i + k]);
+      if ((c & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (c & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
+    i += n + 1;
+  }
+  return std::string_view::npos;
+}
+
 std::string generated_courtyard_name(const std::string& kind, int n) { return kind + "-" + std::to_string(n); }
 
 std::vector<Diagnostic> validate_scenario(const Scenario& s, const Locator& locator) {
   Checker c(locator);
+  check_utf8(c, s, {});
   const int steps = check_run(c, s);
   c.non_negative(s.subdistrict().budget_yuan(), at(at({}, "subdistrict"), "budget_yuan"));
   if (s.subdistrict().targeting() == courtyard::v1::TARGETING_UNSPECIFIED)

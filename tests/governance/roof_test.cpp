@@ -1,4 +1,4 @@
-// The roof-insulation levy (Longzhou Road No. 60, building 5), over 20 seeds.
+// The roof-insulation levy (龙舟路60号院新五栋: Longzhou Road No. 60, new building 5), over 20 seeds.
 //
 // Without a meeting or persuasion, most lower-floor households refuse and the levy fails. With a meeting,
 // community workers' persuasion and the history of paying together for the drains, at least 95% pay in

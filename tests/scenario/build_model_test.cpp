@@ -71,6 +71,56 @@ TEST(BuildModel, GeneratedCourtyardsNamedAndOrdered) {
   for (int32_t c = 201; c <= 240; ++c) EXPECT_EQ(m.courtyards[c].kind, 1);
 }
 
+// The case scenarios carry the case's own names (shared/seed/jiangdong-minju-case.zh.txt): the subdistrict
+// 双桂路街道, its communities 牛沙路, 五福桥, 通慧 and, in preparation, 双桂路, 汇泉路; the roof building
+// 龙舟路60号院新五栋 in 牛沙路. The demo (engine/cli/demo_command.cpp) follows these courtyards by name.
+TEST(BuildModel, CaseScenariosCarryTheCaseNames) {
+  auto model = [](const std::string& name) {
+    return build_model(load_scenario_text("<embedded:" + name + ">", embedded_scenario(name), false, {}));
+  };
+  const Model sub = build_model(load_scenario(testing::scenarios_dir() + "/shuangguilu_subdistrict.txtpb"));
+  EXPECT_EQ(sub.subdistrict_name, "双桂路街道");
+  EXPECT_EQ(sub.community_names, (std::vector<std::string>{"牛沙路", "五福桥", "通慧", "双桂路", "汇泉路"}));
+  const Model roof = model("roof_insulation_meeting");
+  EXPECT_EQ(roof.subdistrict_name, "双桂路街道");
+  ASSERT_EQ(roof.ncourtyard(), 1);
+  EXPECT_EQ(roof.courtyards[0].name, "龙舟路60号院新五栋");
+  EXPECT_EQ(roof.community_names[static_cast<size_t>(roof.courtyards[0].community)], "牛沙路");
+  EXPECT_EQ(roof.output.household_snapshots, (std::vector<int32_t>{0}));
+  for (const char* name : {"jiangdong_minju_pilot", "jiangdong_minju_baseline", "demo_district"}) {
+    const Model m = model(name);
+    EXPECT_EQ(m.subdistrict_name, "双桂路街道") << name;
+    EXPECT_EQ(m.courtyards[0].name, "Jiangdong Minju Zone 2") << name;
+    EXPECT_EQ(m.community_names[static_cast<size_t>(m.courtyards[0].community)], "牛沙路") << name;
+  }
+}
+
+// Names are labels: renaming every community, courtyard and kind (here into Chinese) builds the same
+// courtyards, numbered the same way, with the same drawn attributes.
+TEST(BuildModel, NamesDoNotChangeTheModel) {
+  const Model a = demo();
+  const Model b = demo({"communities[0].name=东", "communities[1].name=西", "courtyards[0].community=东",
+                        "courtyard_kinds[0].communities[0]=东", "courtyard_kinds[0].communities[1]=西",
+                        "courtyard_kinds[1].communities[0]=西", "courtyards[0].name=江东民居二区",
+                        "courtyard_kinds[0].name=老旧院落", "interventions[0].targets.kind=老旧院落"});
+  ASSERT_EQ(a.ncourtyard(), b.ncourtyard());
+  EXPECT_EQ(b.courtyards[1].name, "老旧院落-1");
+  for (int32_t c = 0; c < a.ncourtyard(); ++c) {
+    CourtyardSpec x = a.courtyards[c], y = b.courtyards[c];
+    x.name = y.name = "";
+    EXPECT_EQ(x.households, y.households);
+    EXPECT_EQ(x.community, y.community);
+    EXPECT_EQ(x.kind, y.kind);
+    EXPECT_DOUBLE_EQ(x.initial_condition, y.initial_condition);
+    EXPECT_DOUBLE_EQ(x.initial_trust, y.initial_trust);
+    EXPECT_DOUBLE_EQ(x.fee_per_month, y.fee_per_month);
+  }
+  EXPECT_EQ(a.household_offset, b.household_offset);
+  EXPECT_EQ(a.community_courtyards, b.community_courtyards);
+  EXPECT_EQ(a.interventions.size(), b.interventions.size());
+  EXPECT_EQ(a.interventions[0].courtyards, b.interventions[0].courtyards);
+}
+
 TEST(BuildModel, DrawsStayInsideTheirDistributions) {
   const Model m = demo();
   for (int32_t c = 1; c <= 200; ++c) {

@@ -25,7 +25,7 @@ def expectations(path):
     """The `# expect:` lines of a corpus file (or of its .expect companion)."""
     source = path + ".expect" if os.path.exists(path + ".expect") else path
     out = []
-    with open(source, encoding="utf-8") as f:
+    with open(source, encoding="utf-8", errors="replace") as f:  # some files hold invalid UTF-8 on purpose
         for line in f:
             line = line.rstrip("\n")
             if line.startswith("# expect: "):
@@ -41,7 +41,7 @@ def run_case(exe, args, code, needles):
     with tempfile.TemporaryDirectory(prefix="courtyard_invalid_") as tmp:
         argv = [exe] + [a.replace("{tmp}", tmp) for a in args]
         try:
-            p = subprocess.run(argv, cwd=tmp, capture_output=True, text=True, timeout=120)
+            p = subprocess.run(argv, cwd=tmp, capture_output=True, text=True, errors="replace", timeout=120)
         except subprocess.TimeoutExpired:
             return [f"timed out: {' '.join(argv)}"]
         if p.returncode != code:
@@ -85,6 +85,11 @@ def main(argv):
         ("set_unknown_field_second", ["--set", "run.seed=3", "--set", "run.stepz=4"], EXIT_BAD_SCENARIO,
          ["--set[1]:1:5: run.stepz"]),
         ("set_malformed", ["--set", "foo"], EXIT_USAGE, []),
+        # the byte 0xFF (a surrogate escape here: subprocess passes the raw byte)
+        ("set_invalid_utf8", ["--set", "courtyards[0].name=A\udcff"], EXIT_BAD_SCENARIO,
+         ["--set[0]:1:20: courtyards[0].name: not valid UTF-8"]),
+        ("set_chinese_unknown_community", ["--set", "courtyards[0].community=牛沙路"], EXIT_BAD_SCENARIO,
+         ['--set[0]:1:25: courtyards[0].community: unknown community "牛沙路"']),
     ]
     for name, extra, code, needles in set_cases:
         cases.append((name, [(["validate", valid] + extra, code, needles),

@@ -342,5 +342,68 @@ TEST(Validate, HouseholdSnapshotsNameCourtyards) {
                       "run.output.household_snapshots[0]"));
 }
 
+
+TEST(Validate, ChineseNamesAreValid) {
+  const auto ds = problems_of(R"(
+    name: "院落名称"
+    subdistrict { name: "双桂路街道" }
+    communities { name: "牛沙路" } communities { name: "五福桥" }
+    courtyards { name: "江东民居二区" community: "牛沙路" households: 86 stairwells: 4 }
+    courtyard_kinds { name: "老旧院落" count: 2 communities: ["五福桥"] }
+    run { output { household_snapshots: ["江东民居二区", "老旧院落-2"] } }
+    interventions { name: "清洁行动" targets { kind: "老旧院落" courtyards: "江东民居二区" } cleaning { } }
+  )");
+  EXPECT_TRUE(ds.empty()) << joined(ds);
+  // the same through --set, with a Chinese value
+  EXPECT_TRUE(problems_of("communities { name: \"牛沙路\" } courtyards { name: \"A\" households: 5 stairwells: 1 }",
+                          {"courtyards[0].name=龙舟路60号院新五栋", "courtyards[0].community=牛沙路"})
+                  .empty());
+}
+
+TEST(Validate, Utf8Checker) {
+  using scenario_detail::invalid_utf8_at;
+  constexpr size_t kOk = std::string_view::npos;
+  EXPECT_EQ(invalid_utf8_at(""), kOk);
+  EXPECT_EQ(invalid_utf8_at("plain ASCII"), kOk);
+  EXPECT_EQ(invalid_utf8_at("江东民居二区 (Zone 2) é"), kOk);
+  EXPECT_EQ(invalid_utf8_at("\xF0\x9F\x8F\xA0"), kOk);         // U+1F3E0, four bytes
+  EXPECT_EQ(invalid_utf8_at("ab\xFF"), 2u);                     // never a UTF-8 byte
+  EXPECT_EQ(invalid_utf8_at("a\x80"), 1u);                      // a lone continuation byte
+  EXPECT_EQ(invalid_utf8_at("\xE6\xB1"), 0u);                   // truncated: 汇 without its last byte
+  EXPECT_EQ(invalid_utf8_at("\xE6\xB1x"), 0u);                  // a continuation byte missing
+  EXPECT_EQ(invalid_utf8_at("\xC0\xAF"), 0u);                   // overlong '/'
+  EXPECT_EQ(invalid_utf8_at("\xE0\x80\xAF"), 0u);               // overlong '/', three bytes
+  EXPECT_EQ(invalid_utf8_at("\xED\xA0\x80"), 0u);               // a UTF-16 surrogate (U+D800)
+  EXPECT_EQ(invalid_utf8_at("\xF4\x90\x80\x80"), 0u);           // past U+10FFFF
+  EXPECT_EQ(invalid_utf8_at("\xE5\x8F\x8C\xB4"), 3u);           // 双, then a stray continuation byte
+}
+
+TEST(Validate, InvalidUtf8RejectedWhereWritten) {
+  // a text file: at the field, FILE:LINE:COL
+  const auto ds = problems_of("run { steps: 10 }\ncourtyards { name: \"A\xFF\" households: 20 stairwells: 2 }\n"
+                              "courtyard_kinds { name: \"k\" count: 1 communities: [\"\xC0\xAF\"] }\n"
+                              "communities { name: \"\xC0\xAF\" }\n");
+  const Diagnostic* d = find_field(ds, "courtyards[0].name");
+  ASSERT_NE(d, nullptr) << joined(ds);
+  EXPECT_EQ(d->line, 2);
+  EXPECT_EQ(d->column, 14);
+  EXPECT_NE(d->message.find("UTF-8"), std::string::npos) << d->message;
+  EXPECT_TRUE(rejects(ds, "courtyard_kinds[0].communities[0]"));
+  EXPECT_TRUE(rejects(ds, "communities[0].name"));
+  // JSON: at the string
+  const auto js = problems_of("{\"run\": {\"steps\": 10},\n \"courtyards\": [{\"name\": \"B\xE6\xB1\", \"households\": 20, "
+                              "\"stairwells\": 2}]}",
+                              {}, true, "t.json");
+  d = find_field(js, "courtyards[0].name");
+  ASSERT_NE(d, nullptr) << joined(js);
+  EXPECT_EQ(d->line, 2);
+  EXPECT_EQ(d->column, 26);
+  // --set: at the override
+  const auto set = problems_of(kMinimal, {"courtyards[0].name=\xFF"});
+  d = find_field(set, "courtyards[0].name");
+  ASSERT_NE(d, nullptr) << joined(set);
+  EXPECT_EQ(d->file, "--set[0]");
+}
+
 }  // namespace
 }  // namespace courtyard
