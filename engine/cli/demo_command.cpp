@@ -84,6 +84,7 @@ struct DemoRun {
   std::vector<int32_t> steps;                           // step of each record
   std::vector<Event> events;
   std::string path;
+  RunCosts costs;  // the whole scenario's costs; collection: the followed courtyard's at the last record
 };
 
 DemoRun run_one(const std::string& scenario_name, const std::vector<std::string>& overrides, int seed,
@@ -102,7 +103,9 @@ DemoRun run_one(const std::string& scenario_name, const std::vector<std::string>
   options.force = true;  // the demo folder is the demo's own
   options.info = RunFileInfo{engine_version(), git_commit(), command_line, ""};
   options.events = &out.events;
-  options.on_record = [&](int32_t step, std::span<const float> values, std::span<const double>) {
+  CostTally tally;
+  options.on_record = [&](int32_t step, std::span<const float> values, std::span<const double> subdistrict) {
+    tally.add(subdistrict);
     out.steps.push_back(step);
     const size_t nc = static_cast<size_t>(model.ncourtyard());
     for (const Row& row : kRows) {
@@ -114,6 +117,11 @@ DemoRun run_one(const std::string& scenario_name, const std::vector<std::string>
   };
   const RunResult r = run_model(model, options);
   out.path = r.path;
+  double households = 0;
+  for (const auto& cy : model.courtyards) households += cy.households;
+  out.costs = tally.costs(r.columns, households);
+  const auto& rate = out.series.at("collection_rate");
+  out.costs.collection = rate.empty() ? std::nan("") : rate.back();
   return out;
 }
 
@@ -317,6 +325,20 @@ int cmd_demo(int argc, char** argv) {
     std::printf("\n");
   }
   if (seeds > 1) std::printf("(mean ±sd over %d seeds; seed k of the intervention and of the baseline share their draws)\n", seeds);
+
+  // what it cost, and what it bought: against the baseline of the same seed
+  {
+    std::vector<RunCosts> runs, bases;
+    for (size_t k = 0; k < pilot.size(); ++k) {
+      runs.push_back(pilot[k].costs);
+      bases.push_back(base[k].costs);
+    }
+    const int32_t last = pilot[0].steps.empty() ? 0 : pilot[0].steps.back();
+    const std::string end = std::string(dc->table_unit) + " " + std::to_string(dc->table_unit[0] == 'm' ? last * 12 / 52 : last);
+    print_costs("What it cost and what it bought (the intervention against the baseline of the same seed, " +
+                    std::string(model.ncourtyard() == 1 ? "the courtyard" : "all courtyards") + ", the whole run):",
+                runs, bases, end);
+  }
 
   // the pictures
   std::printf("\nresult files: %s/intervention-seed*.h5, %s/baseline-seed*.h5\n", out_dir.c_str(), out_dir.c_str());

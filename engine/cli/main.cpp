@@ -1,6 +1,7 @@
 // courtyard: the command-line program.
 //
 //   courtyard run [SCENARIO] [-o OUT.h5] [--seed S] [--steps N] [--threads N] [--set k=v ...] [--force]
+//                 [--paired-baseline]
 //   courtyard validate [SCENARIO] [--set k=v ...]
 //   courtyard print [SCENARIO] [--format txtpb|json] [--set k=v ...]
 //   courtyard info RUN.h5
@@ -20,7 +21,9 @@
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
+#include <filesystem>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -87,11 +90,19 @@ std::string join_args(int argc, char** argv) {
   return out;
 }
 
+// The file of a run's paired baseline: OUT.h5 -> OUT-baseline.h5, beside it.
+std::string baseline_path(const std::string& output) {
+  const std::string ext = ".h5";
+  if (output.size() > ext.size() && output.compare(output.size() - ext.size(), ext.size(), ext) == 0)
+    return output.substr(0, output.size() - ext.size()) + "-baseline.h5";
+  return output + "-baseline.h5";
+}
+
 int cmd_run(int argc, char** argv, const std::string& command_line) {
   ScenarioArgs a;
   std::string output, progress = "auto";
   int threads = 0;
-  bool force = false, quiet = false;
+  bool force = false, quiet = false, paired = false;
   po::options_description opts("Options");
   opts.add_options()
       ("scenario", po::value(&a.path), "scenario file (.txtpb or .json); default: the embedded scenario")
@@ -99,21 +110,32 @@ int cmd_run(int argc, char** argv, const std::string& command_line) {
       ("threads", po::value(&threads), "worker threads (default: $SLURM_CPUS_PER_TASK, else all cores)")
       ("force", po::bool_switch(&force), "overwrite an existing result file")
       ("progress", po::value(&progress), "progress on stderr: auto|bar|log|none")
-      ("quiet,q", po::bool_switch(&quiet), "print only the result file's path");
+      ("paired-baseline", po::bool_switch(&paired),
+       "also run the same scenario and seed without its interventions into OUT-baseline.h5 (beside OUT.h5) and "
+       "print the collection gained and the cost per point gained")
+      ("quiet,q", po::bool_switch(&quiet), "print only the result file's path (and the baseline's)");
   add_scenario_options(opts, a);
   po::positional_options_description pos;
   pos.add("scenario", 1);
   po::variables_map vm;
   const std::string help =
       "Usage: courtyard run [SCENARIO] [-o OUT.h5] [--seed S] [--steps N] [--threads N] [--set k=v ...] [--force]\n"
-      "                     [--progress auto|bar|log|none]\n"
+      "                     [--progress auto|bar|log|none] [--paired-baseline]\n"
       "\n"
-      "Runs a scenario and writes its time series, events and parameters to one HDF5 file.\n"
+      "Runs a scenario and writes its time series, events and parameters to one HDF5 file, then prints a\n"
+      "summary and what the run cost: yuan by payer (subdistrict, community, courtyard fund), community staff\n"
+      "and volunteer hours, and per household.\n"
+      "\n"
+      "--paired-baseline also runs the same scenario on the same seed without its interventions (the list\n"
+      "`interventions` emptied; the draws are shared) into OUT-baseline.h5 beside OUT.h5, and prints the fee\n"
+      "collection of both at the end, the percentage points gained, and the yuan and staff hours per point\n"
+      "gained (costs less what the baseline spent; \"n/a\" when there is no gain).\n"
       "\n"
       "Examples:\n"
       "  courtyard run                                   # the embedded default scenario\n"
       "  courtyard run scenarios/demo_district.txtpb -o out.h5 --seed 7 --threads 2\n"
-      "  courtyard run my.txtpb --set courtyard_kinds[0].count=500 --set behaviour.moving.let_share=0.4\n";
+      "  courtyard run my.txtpb --set courtyard_kinds[0].count=500 --set behaviour.moving.let_share=0.4\n"
+      "  courtyard run scenarios/jiangdong_minju_pilot.txtpb -o pilot.h5 --paired-baseline   # and pilot-baseline.h5\n";
   if (!parse_command(argc, argv, opts, pos, help, vm)) return kExitOk;
   ProgressMode mode;
   if (!parse_progress_mode(progress, &mode)) throw UsageError("--progress must be auto, bar, log or none");
@@ -124,20 +146,45 @@ int cmd_run(int argc, char** argv, const std::string& command_line) {
   const Model model = build_model(loaded);
   if (output.empty()) output = (model.scenario_name.empty() ? std::string("courtyard-run") : model.scenario_name) + ".h5";
 
+  // the paired baseline: the same effective scenario (seed, overrides) without its interventions; checked
+  // and its file name tried before the run, so that a long run does not end in a refusal
+  std::optional<Model> baseline;
+  std::string baseline_output;
+  if (paired) {
+    LoadedScenario b = loaded;
+    b.spec.clear_interventions();
+    baseline.emplace(build_model(b));
+    baseline_output = baseline_path(output);
+    std::error_code ec;
+    if (!force && std::filesystem::exists(baseline_output, ec))
+      throw OutputCreateError(baseline_output + " exists; use --force to overwrite");
+  }
+
   oneapi::tbb::global_control limit(oneapi::tbb::global_control::max_allowed_parallelism,
                                     static_cast<size_t>(threads));
-  ProgressReporter reporter(quiet ? ProgressMode::kNone : mode);
-  RunOptions options;
-  options.output_path = output;
-  options.force = force;
-  options.info = RunFileInfo{engine_version(), git_commit(), command_line, utc_now()};
-  options.on_step = [&](const RunProgress& p) { reporter.update(p); };
-  options.stop = &g_stop;
-  const RunResult r = run_model(model, options);
-  reporter.finish();
+  const RunFileInfo info{engine_version(), git_commit(), command_line, utc_now()};
+  auto run = [&](const Model& m, const std::string& path, CostTally& tally) {
+    ProgressReporter reporter(quiet ? ProgressMode::kNone : mode);
+    RunOptions options;
+    options.output_path = path;
+    options.force = force;
+    options.info = info;
+    options.on_step = [&](const RunProgress& p) { reporter.update(p); };
+    options.on_record = [&](int32_t, std::span<const float>, std::span<const double> sd) { tally.add(sd); };
+    options.stop = &g_stop;
+    RunResult result = run_model(m, options);
+    reporter.finish();
+    return result;
+  };
+  CostTally tally, baseline_tally;
+  const RunResult r = run(model, output, tally);
+  RunResult rb;
+  if (baseline && r.complete) rb = run(*baseline, baseline_output, baseline_tally);
+  const bool complete = r.complete && (!baseline || rb.complete);
 
   if (quiet) {
     std::cout << r.path << "\n";
+    if (!rb.path.empty()) std::cout << rb.path << "\n";
   } else {
     std::printf("scenario   %s (sha256 %.12s)\n", model.scenario_name.c_str(), model.scenario_sha256.c_str());
     std::printf("population %d courtyards, %lld households, %d communities\n", model.ncourtyard(),
@@ -156,10 +203,23 @@ int cmd_run(int argc, char** argv, const std::string& command_line) {
                   r.last_subdistrict[k], r.columns[k].units.c_str());
     std::printf("\nevents     %lld\n", static_cast<long long>(r.events));
     std::printf("output     %s%s\n", r.path.c_str(), r.complete ? "" : "  (INCOMPLETE: interrupted)");
+    if (!rb.path.empty())
+      std::printf("baseline   %s%s  (the same scenario and seed without its interventions, %.2f s)\n",
+                  rb.path.c_str(), rb.complete ? "" : "  (INCOMPLETE: interrupted)", rb.seconds);
+    const double households = static_cast<double>(model.nhousehold());
+    const std::string end = "week " + std::to_string(r.steps_done);
+    if (baseline && complete)
+      print_costs("What it cost and what it bought (the run against its baseline, all courtyards, the whole run):",
+                  {tally.costs(r.columns, households)}, {baseline_tally.costs(rb.columns, households)}, end);
+    else
+      print_costs("What it cost (all courtyards, the whole run):", {tally.costs(r.columns, households)}, {}, end);
   }
-  if (!r.complete) {
-    std::fprintf(stderr, "courtyard: interrupted after %d of %d steps; %s is marked incomplete\n", r.steps_done,
-                 model.steps, r.path.c_str());
+  if (!complete) {
+    const bool main_done = r.complete;
+    const RunResult& cut = main_done ? rb : r;
+    const Model& m = main_done ? *baseline : model;
+    std::fprintf(stderr, "courtyard: interrupted after %d of %d steps; %s is marked incomplete%s\n", cut.steps_done,
+                 m.steps, cut.path.c_str(), !main_done && baseline ? "; the baseline was not run" : "");
     return kExitInterrupted;
   }
   return kExitOk;
