@@ -34,6 +34,7 @@ enum class Purpose : uint16_t {
   kFlatArea = 16,           // floor area of each flat (votes under art. 278)
   kLevy = 17,               // asking households for a levy
   kSanctions = 18,          // how a sanctioned household responds to the covenant's sanctions
+  kProxyVotes = 19,         // absent owners' proxy or written votes under art. 278
 };
 
 // A stream of uniform 32-bit words for one (purpose, courtyard, household, step). Cheap to create:

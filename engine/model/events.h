@@ -16,6 +16,8 @@ enum class EventType : int16_t {
   kMeeting,                // governance: subject agenda item; attendees, yes, no, abstain, rule, outcome
   kLevy,                   // governance: subject agenda item; attendees: households asked; yes: paid;
                            // amount: yuan collected (0 when it fails); share: paid share; outcome
+  kCompanyLeft,            // the management company left: subject months of low collection; share: the
+                           // last collection rate
   kCount
 };
 const char* event_type_name(EventType t);

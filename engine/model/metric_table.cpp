@@ -35,6 +35,9 @@ std::vector<MetricDef> make_metrics() {
       {"enforcement_hours", "person-hours", "enforcers' hours spent on sanctions since the previous record", Aggregate::kSum},
       {"move_outs_owner", "count", "owner-occupier households that moved out since the previous record", Aggregate::kSum},
       {"move_outs_renter", "count", "renter households that moved out since the previous record", Aggregate::kSum},
+      {"belief_error", "1", "mean |believed share paying - collection rate| of resident households", Aggregate::kRatio},
+      {"managed", "1", "1 when someone manages the courtyard (committee, company, trust manager or owners' committee)", Aggregate::kRatio},
+      {"manager_take", "yuan", "fees the company kept, or the trust-based manager's pay, at the last collection", Aggregate::kSum},
   };
   for (int f = 0; f < kFacilityCount; ++f)
     m.push_back({std::string("facility_") + kFacilityNames[f], "1",

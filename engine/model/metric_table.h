@@ -49,6 +49,9 @@ enum MetricId : int {
   kEnforcementHours,
   kMoveOutsOwner,
   kMoveOutsRenter,
+  kBeliefError,
+  kManaged,
+  kManagerTake,
   kFirstFacility  // facility_<name> follow, one per facility
 };
 

@@ -57,6 +57,7 @@ const char* event_type_name(EventType t) {
     case EventType::kRepair: return "repair";
     case EventType::kMeeting: return "meeting";
     case EventType::kLevy: return "levy";
+    case EventType::kCompanyLeft: return "company_left";
     case EventType::kCount: break;
   }
   return "unknown";

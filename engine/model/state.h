@@ -93,7 +93,12 @@ enum Institution : uint16_t {
   X(int32_t, owner_weeks, "owner-occupier household-weeks at risk of moving since the last record")\
   X(int32_t, renter_weeks, "renter household-weeks at risk of moving since the last record")     \
   X(int32_t, sanctions, "covenant sanctions carried out since the last record")                  \
-  X(float, enforcement_hours, "enforcers' hours spent on sanctions since the last record")
+  X(float, enforcement_hours, "enforcers' hours spent on sanctions since the last record")         \
+  X(int32_t, contract, "management contract in force (index into Model::contracts)")              \
+  X(int32_t, low_collection_months, "company: months in a row collection was below its exit level") \
+  X(int32_t, repairs_approved_until, "owners' committee: repairs may be paid before this step")     \
+  X(int32_t, repairs_vote_step, "owners' committee: step of the last vote on repairs")              \
+  X(double, manager_take_month, "yuan the company kept or the trust manager was paid this month")
 
 struct State {
   int32_t step = 0;  // steps completed

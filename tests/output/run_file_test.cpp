@@ -708,9 +708,11 @@ TEST_F(RunFileTest, DescribeSummarisesTheFile) {
         "courtyards  5", "records     11, 2015-01-05 to 2015-05-25 (steps 0 to 20)", "metrics     3",
         "collection_rate", "[yuan]", "maintenance fund balance", "events      21", "meeting", "levy"})
     EXPECT_NE(text.find(expected), std::string::npos) << "missing: " << expected;
-  // sample_events: steps 1, 4, ..., 19 x courtyards 0, 2, 4, cycling through the 7 types: 3 of each
+  // sample_events: steps 1, 4, ..., 19 x courtyards 0, 2, 4, cycling through the 8 types: 3 of each of
+  // the first five, 2 of the last three
   EXPECT_NE(text.find("intervention_start     3"), std::string::npos);
-  EXPECT_NE(text.find("levy                   3"), std::string::npos);
+  EXPECT_NE(text.find("levy                   2"), std::string::npos);
+  EXPECT_NE(text.find("company_left           2"), std::string::npos);
 }
 
 // --- household snapshots (/households) ---
