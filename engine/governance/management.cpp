@@ -5,6 +5,7 @@
 //     Code art. 278 vote at a courtyard meeting (using the maintenance fund is an ordinary matter, art.
 //     278(5): more than half of the participating owners and area); an adopted vote authorises repairs
 //     for owners_committee_approval_months months. Until then the fund is not spent on repairs.
+#include <algorithm>
 #include <cmath>
 
 #include "governance/governance.h"
@@ -13,7 +14,10 @@ namespace courtyard {
 
 namespace {
 
-int32_t months_to_weeks(double months) { return static_cast<int32_t>(std::lround(months * 52.0 / 12.0)); }
+// Whole weeks of a span in months (capped: validation allows any non-negative number of months).
+int32_t months_to_weeks(double months) {
+  return static_cast<int32_t>(std::lround(std::min(months, 1e6) * 52.0 / 12.0));
+}
 
 void company_stays_or_leaves(const Week& w, State& s, int32_t c) {
   const ContractSpec& k = contract_of(w.model, s, c);

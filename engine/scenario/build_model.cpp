@@ -161,7 +161,8 @@ ContractSpec to_contract(const courtyard::v1::ManagementContract& k, const Param
   out.margin = k.has_margin() ? k.margin() : d.company_margin;
   out.service_level = k.has_service_level() ? k.service_level() : d.manager_service_level;
   out.exit_collection = k.has_exit_collection() ? k.exit_collection() : d.company_exit_collection;
-  out.exit_months = static_cast<int32_t>(std::lround(k.has_exit_months() ? k.exit_months() : d.company_exit_months));
+  // whole months; a default of any size means "never in this run" (a contract's own is at most 1200)
+  out.exit_months = static_cast<int32_t>(std::lround(std::min(k.has_exit_months() ? k.exit_months() : d.company_exit_months, 1e6)));
   out.remuneration = k.has_remuneration_per_household_month() ? k.remuneration_per_household_month()
                                                                : d.trust_remuneration_per_household_month;
   return out;
