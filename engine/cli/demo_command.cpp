@@ -152,6 +152,7 @@ void print_narrative(const Model& m, const DemoRun& run, int32_t courtyard) {
       case EventType::kMeeting: {
         const char* caller = e.caller == static_cast<int32_t>(Caller::kCouncil)     ? "the residents' council"
                              : e.caller == static_cast<int32_t>(Caller::kCommittee) ? "the residents' committee"
+                             : e.caller == static_cast<int32_t>(Caller::kOwnersCommittee) ? "the owners' committee"
                                                                                     : "the community";
         const int present = e.attendees;
         const int households = e.share > 0 ? static_cast<int>(std::lround(present / e.share)) : residents;

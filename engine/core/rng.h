@@ -35,6 +35,7 @@ enum class Purpose : uint16_t {
   kLevy = 17,               // asking households for a levy
   kSanctions = 18,          // how a sanctioned household responds to the covenant's sanctions
   kTargeting = 25,          // the subdistrict's lottery among courtyards waiting for its budget
+  kProxyVotes = 19,         // absent owners' proxy or written votes under art. 278
 };
 
 // A stream of uniform 32-bit words for one (purpose, courtyard, household, step). Cheap to create:

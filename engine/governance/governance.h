@@ -53,6 +53,10 @@ void enforce_covenant(const Week& w, State& s, int32_t c);
 // Enforcers of courtyard c now: known party members, council volunteers and stairwell leads.
 int32_t covenant_enforcers(const Model& m, const State& s, int32_t c);
 
+// The management models' monthly decisions, after the fees (governance/management.cpp): a company
+// leaves after sustained low collection; an owners' committee puts repairs to an art. 278 vote.
+void management_month(const Week& w, State& s, int32_t c);
+
 // The district's ratings (assumed criteria, docs/governance.md): the "five haves" checklist, 0..5
 // (organisation, a place to meet, rules, services or activities, own funds), and stars, 1..5.
 int five_haves(const State& s, int32_t c);

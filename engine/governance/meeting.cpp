@@ -41,7 +41,15 @@ double appeal(const Week& w, const State& s, int32_t c, int64_t h, int32_t propo
   if (p.cost_per_household > 0) return levy_log_odds(w, s, c, h, proposal);
   const bool free_rider = s.coop[h] == CoopType::kFreeRider;
   if (proposal == kProposalDemands) return 1.0 + 3.0 * (0.5 - s.satisfaction[h]);  // they want change
+  if (proposal == w.model.repairs_proposal)  // spending the fund: trust in who spends it, wish for change
+    return 1.0 + w.model.params.fee_payment.trust_weight * (s.trust[h] - 0.5) + 3.0 * (0.5 - s.satisfaction[h]);
   return 0.5 + 3.0 * (s.norms[h] - 0.5) - (free_rider ? 1.0 : 0.0);                 // a rule for all
+}
+
+// Log-odds of an absent owner's proxy or written vote: the proposal's benefit to the flat alone.
+double absentee_log_odds(const Model& m, const ProposalSpec& p, int floor, int stairwell) {
+  const auto& g = m.params.governance;
+  return g.levy_intercept + (p.benefits(floor, stairwell) ? g.levy_benefit_weight : 0.0);
 }
 
 }  // namespace
@@ -61,6 +69,11 @@ MeetingResult hold_meeting(const Week& w, State& s, int32_t c, int32_t proposal,
 
   Stream r(m.seed, Purpose::kMeetings, static_cast<uint32_t>(c), static_cast<uint32_t>(proposal),
            static_cast<uint32_t>(w.step));
+  // absent owners' proxy and written votes come from a stream of their own: the meeting's draws
+  // are the same with or without them
+  Stream proxy(m.seed, Purpose::kProxyVotes, static_cast<uint32_t>(c), static_cast<uint32_t>(proposal),
+               static_cast<uint32_t>(w.step));
+  const double proxy_share = art278 ? g.absentee_vote_share : 0.0;
   MeetingResult out;
   OwnerVote vote;
   int32_t residents = 0;
@@ -68,10 +81,23 @@ MeetingResult hold_meeting(const Week& w, State& s, int32_t c, int32_t proposal,
     double u_attend, u_vote;
     r.uniform_pair(&u_attend, &u_vote);
     s.civic[h] &= static_cast<uint8_t>(~(kAttended | kPersuaded));
-    // every flat has an owner; only owner-occupiers can take part in an owners' vote here
+    // every flat has an owner: owner-occupiers vote at the meeting; owners who let the flat or leave
+    // it empty vote by proxy or in writing (a share of them), from the proposal's benefit to the flat
     const double area = art278 ? flat_area(m, c, h - h0) : 0;
     vote.owners += 1;
     vote.area += area;
+    if (art278) {
+      double u_part, u_yes;
+      proxy.uniform_pair(&u_part, &u_yes);
+      if (s.tenure[h] != Tenure::kOwner && u_part < proxy_share) {
+        vote.participating_owners += 1;
+        vote.participating_area += area;
+        if (u_yes < logistic(absentee_log_odds(m, p, s.floor[h], s.stairwell[h]))) {
+          vote.yes_owners += 1;
+          vote.yes_area += area;
+        }
+      }
+    }
     if (!occupied(s, h)) continue;
     ++residents;
     const bool owner = s.tenure[h] == Tenure::kOwner;

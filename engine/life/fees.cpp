@@ -41,7 +41,7 @@ void fee_payment(const Week& w, State& s, int32_t c) {
 
   // decisions
   Stream r(w.model.seed, Purpose::kFeePayment, static_cast<uint32_t>(c), 0, static_cast<uint32_t>(w.step));
-  const bool managed = s.management[c] != Management::kNone;
+  const bool managed = collects(s, c);  // nobody collects door to door without management
   const auto& g = params.governance;
   // what fades: the face-to-face discussion of the last meeting (half its effect, for those who were
   // there) and the last notice of the accounts at the gate (a written message, read by everyone)
@@ -76,7 +76,8 @@ void fee_payment(const Week& w, State& s, int32_t c) {
     }
   }
   const double income = paid * s.fee[c];
-  s.fund[c] += income;
+  // into the fund, less what the management model takes (life/management.cpp)
+  bank_fees(w.model, s, c, income);
   s.paid_month[c] = income;
   s.spent_month[c] = 0;
   // basic services are paid first, as far as the fund goes (not seen as improvement)
@@ -93,9 +94,9 @@ void fee_payment(const Week& w, State& s, int32_t c) {
   if (s.institutions[c] & kTransparency) s.weeks_since_notice[c] = 0;
 
   // beliefs: households learn how many paid through their ties (well connected: accurately), or
-  // from the accounts posted at the gate, which everyone reads alike
+  // from the accounts posted at the gate (or shown by a trust-based manager), which everyone reads alike
   const double lr = params.cooperation.belief_learning_rate;
-  const bool posted = s.institutions[c] & kTransparency;
+  const bool posted = accounts_posted(s, c);
   for (int64_t h = h0; h < h1; ++h) {
     const double noise = r.noise();  // drawn for every flat
     if (!occupied(s, h)) continue;

@@ -35,7 +35,7 @@ void settle_newcomer(const Model& m, State& s, int32_t c, int64_t h, Tenure tenu
   s.years[h] = 0.f;
   s.engagement[h] = static_cast<float>(clamp01(r.normal(0.25, 0.1)));
   s.trust[h] = static_cast<float>(clamp01(r.normal(0.45, 0.1)));
-  s.satisfaction[h] = static_cast<float>(clamp01(r.normal(satisfaction_target(s, c, 0, p.governance.services_weight), 0.1)));
+  s.satisfaction[h] = static_cast<float>(clamp01(r.normal(satisfaction_target(m, s, c, 0), 0.1)));
   s.ties[h] = static_cast<float>(p.ties.newcomer_ties);
   s.norms[h] = static_cast<float>(clamp01(r.normal(0.6 - 0.15 * cue, 0.15)));
   // a newcomer guesses payment from what it hears on arrival
@@ -53,7 +53,7 @@ void settle_newcomer(const Model& m, State& s, int32_t c, int64_t h, Tenure tenu
 // monotone in k, so bisection finds it.
 static double payment_custom(const Model& m, const State& s, int32_t c, double stated) {
   const Params& p = m.params;
-  const bool managed = s.management[c] != Management::kNone;
+  const bool managed = collects(s, c);
   const int64_t h0 = first_household(m, c), h1 = end_household(m, c);
   auto expected = [&](double k) {
     double sum = 0;
@@ -115,6 +115,11 @@ void init_courtyard(const Model& m, State& s, int32_t c) {
   s.move_outs_owner[c] = s.move_outs_renter[c] = s.owner_weeks[c] = s.renter_weeks[c] = 0;
   s.sanctions[c] = 0;
   s.enforcement_hours[c] = 0.f;
+  s.contract[c] = spec.contract;
+  s.low_collection_months[c] = 0;
+  s.repairs_approved_until[c] = 0;
+  s.repairs_vote_step[c] = -(1 << 20);  // never
+  s.manager_take_month[c] = 0;
   s.weeks_since_notice[c] = 1 << 20;  // never
   // the descriptive norm residents infer from the order they see at the start (litter and damage)
   s.tidy_norm[c] = static_cast<float>(1.0 - disorder_cue(s, c));
@@ -122,7 +127,7 @@ void init_courtyard(const Model& m, State& s, int32_t c) {
   // households: flats dealt to stairwells in blocks, floors bottom-up within a stairwell
   const int64_t h0 = first_household(m, c), n = spec.households;
   const double building_age = std::max(0.0, m.start_date.year - spec.build_year + 0.0);
-  const double satisfaction = satisfaction_target(s, c, 0, p.governance.services_weight);
+  const double satisfaction = satisfaction_target(m, s, c, 0);
   for (int64_t i = 0; i < n; ++i) {
     const int64_t h = h0 + i;
     Stream r(m.seed, Purpose::kInitHouseholds, static_cast<uint32_t>(c), static_cast<uint32_t>(i), 0);

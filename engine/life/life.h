@@ -69,7 +69,7 @@ double norm_multiplier(const Params& p, double tidy_norm);
 // 3. satisfaction and trust (life/trust.cpp)
 void satisfaction_and_trust(const Week& w, State& s, int32_t c);
 // What satisfaction moves towards for a household with `open_demands` demands.
-double satisfaction_target(const State& s, int32_t c, int open_demands, double services_weight);
+double satisfaction_target(const Model& m, const State& s, int32_t c, int open_demands);
 // 4. monthly fee payment (life/fees.cpp)
 void fee_payment(const Week& w, State& s, int32_t c);
 // Probability that a household pays (also used by the lab's public-goods game and payment schedule).
@@ -90,6 +90,22 @@ inline double resentment_probability(const Params& p, double level) {
   const double r = p.governance.resentment_share * level;
   return r < 1 ? r : 1;
 }
+// management models (life/management.cpp): what each model changes in the processes above
+// The contract in force (the default terms for a model built without contracts).
+const ContractSpec& contract_of(const Model& m, const State& s, int32_t c);
+// Whether someone collects the fee door to door (everyone but nobody).
+bool collects(const State& s, int32_t c);
+// Service level residents get from the courtyard's management, [0,1].
+double service_level(const Model& m, const State& s, int32_t c);
+// Whether residents read money and payment from posted accounts (a board at the gate, or a trust-based
+// manager who shows every expense): perception noise governance.accounts_noise instead of opacity_noise.
+bool accounts_posted(const State& s, int32_t c);
+// The month's fee income into the fund: a company keeps its margin; a trust-based manager's fixed pay
+// comes out of the account (a cost); others bank it all. Sets manager_take_month.
+void bank_fees(const Model& m, State& s, int32_t c, double income);
+// Whether the fund may be spent on repairs and routine maintenance this step (nobody: never; an owners'
+// committee: only while an adopted art. 278 vote authorises it).
+bool repairs_allowed(int32_t step, const State& s, int32_t c);
 // 5. demands (life/demands.cpp): a household holds at most kMaxDemands open demands
 inline constexpr int kMaxDemands = 3;
 // Urgent demands from failures a courtyard can have open: one per facility and level of urgency.

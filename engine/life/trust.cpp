@@ -5,21 +5,10 @@
 
 namespace courtyard {
 
-namespace {
-// Service level residents get from each management mode (assumption, docs/ODD.md).
-double service_level(Management m) {
-  switch (m) {
-    case Management::kNone: return 0.2;
-    case Management::kSelf: return 0.6;
-    case Management::kCompany: return 0.7;
-  }
-  return 0.2;
-}
-}  // namespace
-
-double satisfaction_target(const State& s, int32_t c, int open_demands, double services_weight) {
+double satisfaction_target(const Model& m, const State& s, int32_t c, int open_demands) {
+  const double services_weight = m.params.governance.services_weight;
   const double env = environment_quality(s, c);
-  const double service = service_level(s.management[c]);
+  const double service = service_level(m, s, c);  // the management model's (life/management.cpp)
   const double fairness = s.collection_rate[c];  // do the others pay their share?
   const double burden = (open_demands < kMaxDemands ? open_demands : kMaxDemands) / double(kMaxDemands);
   const double urgent = s.urgent_demands[c] / double(kMaxUrgentDemands);  // failures left unrepaired
@@ -34,9 +23,10 @@ void satisfaction_and_trust(const Week& w, State& s, int32_t c) {
   const double value_seen = s.perceived_value[c];
   // the targets for households without and with open demands (0..3)
   double target[4];
-  for (int d = 0; d < 4; ++d) target[d] = satisfaction_target(s, c, d, w.model.params.governance.services_weight);
-  // posted accounts: everyone sees where the money goes, almost without noise
-  const double noise_sd = (s.institutions[c] & kTransparency) ? w.model.params.governance.accounts_noise : p.opacity_noise;
+  for (int d = 0; d < 4; ++d) target[d] = satisfaction_target(w.model, s, c, d);
+  // posted accounts (or a trust-based manager's open books): everyone sees where the money goes,
+  // almost without noise
+  const double noise_sd = accounts_posted(s, c) ? w.model.params.governance.accounts_noise : p.opacity_noise;
   // the loop in float: a household's fields are float, and the courtyard's terms are taken out of it
   float tgt[4];
   for (int d = 0; d < 4; ++d) tgt[d] = static_cast<float>(target[d]);

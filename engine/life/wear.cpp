@@ -80,6 +80,9 @@ void maintenance(const Week& w, State& s, int32_t c) {
     }
   }
 
+  // an owners' committee pays for repairs only while an adopted vote authorises it
+  if (!repairs_allowed(w.step, s, c)) return;
+
   // routine budget for the week, plus urgent repairs of failed facilities when the fund allows
   double budget = std::min(s.fund[c], s.maintenance_rate[c] * spec.households * 12.0 / 52.0);
   for (int f = 0; f < kFacilityCount; ++f) {

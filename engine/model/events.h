@@ -23,6 +23,8 @@ enum class EventType : int16_t {
                            // week among those waiting (from 1); amount: cost
   kUnpaid,                 // subject: intervention index; a lasting act's running cost could not be
                            // paid (first week of a spell): amount: yuan due; payer
+  kCompanyLeft,            // the management company left: subject months of low collection; share: the
+                           // last collection rate
   kCount
 };
 const char* event_type_name(EventType t);

@@ -40,6 +40,9 @@ std::vector<MetricDef> make_metrics() {
       {"spent_subdistrict", "yuan", "the subdistrict's spending on the courtyard since the previous record", Aggregate::kSum},
       {"spent_community", "yuan", "the community's spending on the courtyard since the previous record", Aggregate::kSum},
       {"spent_courtyard", "yuan", "the courtyard fund's spending on interventions since the previous record", Aggregate::kSum},
+      {"belief_error", "1", "mean |believed share paying - collection rate| of resident households", Aggregate::kRatio},
+      {"managed", "1", "1 when someone manages the courtyard (committee, company, trust manager or owners' committee)", Aggregate::kRatio},
+      {"manager_take", "yuan", "fees the company kept, or the trust-based manager's pay, at the last collection", Aggregate::kSum},
   };
   for (int f = 0; f < kFacilityCount; ++f)
     m.push_back({std::string("facility_") + kFacilityNames[f], "1",

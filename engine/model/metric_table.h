@@ -54,6 +54,9 @@ enum MetricId : int {
   kSpentSubdistrict,
   kSpentCommunity,
   kSpentCourtyard,
+  kBeliefError,
+  kManaged,
+  kManagerTake,
   kFirstFacility  // facility_<name> follow, one per facility
 };
 

@@ -81,6 +81,7 @@ const char* event_type_name(EventType t) {
     case EventType::kStaffWait: return "staff_wait";
     case EventType::kTargeted: return "targeted";
     case EventType::kUnpaid: return "unpaid";
+    case EventType::kCompanyLeft: return "company_left";
     case EventType::kCount: break;
   }
   return "unknown";

@@ -14,7 +14,10 @@
 
 namespace courtyard {
 
-enum class Management : uint8_t { kNone = 0, kSelf = 1, kCompany = 2 };
+// Who manages a courtyard (docs/ODD.md, "Management models"): nobody, a residents' committee, a
+// property-management company under contract, a trust-based manager (fees in a jointly supervised
+// account, every expense shown), or an owners' committee that spends on repairs only by art. 278 vote.
+enum class Management : uint8_t { kNone = 0, kSelf = 1, kCompany = 2, kTrust = 3, kOwnersCommittee = 4 };
 
 // A household's tenure. kVacant: the flat is empty (an absentee owner, or unsold).
 enum class Tenure : uint8_t { kOwner = 0, kRenter = 1, kVacant = 2 };
@@ -85,6 +88,7 @@ struct Params {
     double accounts_noise, visit_trust_gain, visit_engagement_gain, meeting_demand_threshold;
     double services_weight, award_gain, activity_ties_gain, committee_maintenance, reception_address_share;
     double effect_half_life_weeks, sanction_effect, resentment_share, enforcer_hours_per_week;
+    double absentee_vote_share;
   } governance;
   struct {  // hours and yuan each act takes (docs/ODD.md 7.3)
     double survey_staff_hours_per_household, home_visit_staff_hours, reception_staff_hours_per_week;
@@ -94,6 +98,20 @@ struct Params {
     double works_staff_hours, award_yuan_per_month, award_volunteer_hours_per_month, activity_yuan_per_month;
     double activity_volunteer_hours_per_month, services_yuan_per_household_month, services_staff_hours_per_week;
   } costs;
+  struct {
+    double company_margin, manager_service_level, company_exit_collection, company_exit_months;
+    double trust_remuneration_per_household_month, owners_committee_service_level;
+    double owners_committee_vote_interval_months, owners_committee_approval_months;  // whole months
+  } management_models;
+};
+
+// Terms of a management contract (a company's or a trust-based manager's), resolved at load.
+struct ContractSpec {
+  double margin = 0;             // company: share of collected fees kept
+  double service_level = 0.7;    // [0,1]
+  double exit_collection = 0;    // company: leaves below this collection ...
+  int32_t exit_months = 0;       // ... for this many months in a row (0: never)
+  double remuneration = 0;       // trust-based manager: yuan per household per month
 };
 
 // A courtyard's fixed description and initial values.
@@ -117,6 +135,7 @@ struct CourtyardSpec {
   double running_cost_per_household_month = 0;  // yuan
   double joint_payment_history = 0;             // [0,1]
   double housing_demand = 1;                    // the community's, relative to ordinary
+  int32_t contract = 0;                         // index into Model::contracts
 };
 
 enum class InterventionType : uint8_t {
@@ -146,7 +165,7 @@ enum class InterventionType : uint8_t {
 
 enum class VotingRule : uint8_t { kMajorityPresent = 1, kArt278Ordinary = 2, kArt278Major = 3 };
 enum class Beneficiaries : uint8_t { kEveryone = 1, kUpperFloors = 2, kLowerFloors = 3, kStairwells = 4 };
-enum class Caller : uint8_t { kCouncil = 1, kCommittee = 2, kCommunity = 3 };
+enum class Caller : uint8_t { kCouncil = 1, kCommittee = 2, kCommunity = 3, kOwnersCommittee = 4 };
 
 // A proposal put to a meeting or asked door to door (agenda item). Proposal 0 of every model is the
 // council's agenda of open demands; the covenant is proposal 1.
@@ -204,6 +223,7 @@ struct InterventionSpec {
   double value = 0;                 // fee change: new fee; subsidy: yuan; cleaning: weekly share;
                                     // home visits: coverage per week; services: level
   Management management = Management::kNone;
+  int32_t contract = -1;            // management change: index into Model::contracts; -1 keep the courtyard's
   int32_t proposal = -1;            // meeting, levy, covenant: index into Model::proposals
   // A step of a package: starts in each courtyard `offset_steps` after intervention `follows` started
   // there (the package's condition is the leader's alone). -1: starts on its own.
@@ -250,6 +270,8 @@ struct Model {
 
   std::vector<InterventionSpec> interventions;  // in scenario order (packages expanded)
   std::vector<ProposalSpec> proposals;          // agenda items; 0: open demands, 1: the covenant
+  std::vector<ContractSpec> contracts;          // management contracts: courtyards', then changes'
+  int32_t repairs_proposal = -1;                // owners' committee: spending the fund on repairs
 
   // the effective scenario (after defaults and overrides) as protobuf text, and its sha256
   std::string scenario_name;

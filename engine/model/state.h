@@ -99,7 +99,12 @@ enum Institution : uint16_t {
   X(float, volunteer_hours, "volunteers' hours given to the courtyard since the last record")     \
   X(double, spent_subdistrict, "yuan the subdistrict spent on the courtyard since the last record") \
   X(double, spent_community, "yuan the community spent on the courtyard since the last record")   \
-  X(double, spent_courtyard, "yuan the courtyard's fund spent on interventions since the last record")
+  X(double, spent_courtyard, "yuan the courtyard's fund spent on interventions since the last record") \
+  X(int32_t, contract, "management contract in force (index into Model::contracts)")              \
+  X(int32_t, low_collection_months, "company: months in a row collection was below its exit level") \
+  X(int32_t, repairs_approved_until, "owners' committee: repairs may be paid before this step")     \
+  X(int32_t, repairs_vote_step, "owners' committee: step of the last vote on repairs")              \
+  X(double, manager_take_month, "yuan the company kept or the trust manager was paid this month")
 
 struct State {
   int32_t step = 0;  // steps completed

@@ -106,6 +106,8 @@ const char* management_name(Management m) {
     case Management::kNone: return "none";
     case Management::kSelf: return "self";
     case Management::kCompany: return "company";
+    case Management::kTrust: return "trust";
+    case Management::kOwnersCommittee: return "owners_committee";
   }
   return "none";
 }
@@ -502,7 +504,7 @@ void RunFile::Impl::write_courtyards(const Model& model) {
   finish_column(write_fixed(group, "flat_area_m2", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, n, area.data()),
                 "flat_area_m2", "m2", "floor area of a flat");
   finish_column(write_strings(group, "management", management), "management", "1",
-                "management at the start: none, self or company");
+                "management at the start: none, self, company, trust or owners_committee");
 
   // household_offset has ncourtyard+1 entries: it lies on its own coordinate-less dimension
   std::vector<int64_t> offset = model.household_offset;

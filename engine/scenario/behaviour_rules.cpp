@@ -102,6 +102,15 @@ const std::vector<ParamRule>& behaviour_rules() {
       {"costs", "activity_volunteer_hours_per_month", Bound::kNonNegative},
       {"costs", "services_yuan_per_household_month", Bound::kNonNegative},
       {"costs", "services_staff_hours_per_week", Bound::kNonNegative},
+      {"governance", "absentee_vote_share", Bound::kShare},
+      {"management_models", "company_margin", Bound::kShare},
+      {"management_models", "manager_service_level", Bound::kShare},
+      {"management_models", "company_exit_collection", Bound::kShare},
+      {"management_models", "company_exit_months", Bound::kNonNegative},  // whole months, rounded
+      {"management_models", "trust_remuneration_per_household_month", Bound::kNonNegative},  // yuan
+      {"management_models", "owners_committee_service_level", Bound::kShare},
+      {"management_models", "owners_committee_vote_interval_months", Bound::kNonNegative},
+      {"management_models", "owners_committee_approval_months", Bound::kNonNegative},
   };
   return rules;
 }

@@ -24,6 +24,8 @@ Management to_management(courtyard::v1::Management m) {
   switch (m) {
     case courtyard::v1::MANAGEMENT_SELF: return Management::kSelf;
     case courtyard::v1::MANAGEMENT_COMPANY: return Management::kCompany;
+    case courtyard::v1::MANAGEMENT_TRUST: return Management::kTrust;
+    case courtyard::v1::MANAGEMENT_OWNERS_COMMITTEE: return Management::kOwnersCommittee;
     default: return Management::kNone;  // NONE (UNSPECIFIED is rejected by validation)
   }
 }
@@ -62,6 +64,7 @@ courtyard::v1::Courtyard generate(const courtyard::v1::CourtyardKind& kind, uint
   }
   if (kind.has_tenure()) *cy.mutable_tenure() = kind.tenure();
   cy.set_management(kind.management());
+  if (kind.has_contract()) *cy.mutable_contract() = kind.contract();
   return cy;
 }
 
@@ -140,7 +143,32 @@ Params to_params(const courtyard::v1::Behaviour& b) {
                   g.sanction_effect(),        g.resentment_share(),             g.enforcer_hours_per_week()};
   const auto& k = b.costs();
   p.costs = {k.survey_staff_hours_per_household(), k.home_visit_staff_hours(), k.reception_staff_hours_per_week(), k.reception_volunteer_hours_per_week(), k.reception_setup_yuan(), k.meeting_staff_hours(), k.meeting_volunteer_hours(), k.meeting_yuan(), k.organising_staff_hours(), k.party_contact_staff_hours(), k.accounts_volunteer_hours_per_month(), k.accounts_yuan_per_month(), k.cleaning_volunteer_hours_per_household_week(), k.cleaning_yuan_per_household_week(), k.works_staff_hours(), k.award_yuan_per_month(), k.award_volunteer_hours_per_month(), k.activity_yuan_per_month(), k.activity_volunteer_hours_per_month(), k.services_yuan_per_household_month(), k.services_staff_hours_per_week()};
+                  g.sanction_effect(),        g.resentment_share(),             g.enforcer_hours_per_week(),
+                  g.absentee_vote_share()};
+  const auto& mm = b.management_models();
+  p.management_models = {mm.company_margin(),
+                         mm.manager_service_level(),
+                         mm.company_exit_collection(),
+                         mm.company_exit_months(),
+                         mm.trust_remuneration_per_household_month(),
+                         mm.owners_committee_service_level(),
+                         mm.owners_committee_vote_interval_months(),
+                         mm.owners_committee_approval_months()};
   return p;
+}
+
+// A contract's terms; unset ones from behaviour.management_models.
+ContractSpec to_contract(const courtyard::v1::ManagementContract& k, const Params& p) {
+  const auto& d = p.management_models;
+  ContractSpec out;
+  out.margin = k.has_margin() ? k.margin() : d.company_margin;
+  out.service_level = k.has_service_level() ? k.service_level() : d.manager_service_level;
+  out.exit_collection = k.has_exit_collection() ? k.exit_collection() : d.company_exit_collection;
+  // whole months; a default of any size means "never in this run" (a contract's own is at most 1200)
+  out.exit_months = static_cast<int32_t>(std::lround(std::min(k.has_exit_months() ? k.exit_months() : d.company_exit_months, 1e6)));
+  out.remuneration = k.has_remuneration_per_household_month() ? k.remuneration_per_household_month()
+                                                               : d.trust_remuneration_per_household_month;
+  return out;
 }
 
 ProposalSpec to_proposal(const courtyard::v1::Proposal& p) {
@@ -226,6 +254,8 @@ Model build_model(const LoadedScenario& loaded) {
   for (const auto& cy : spec.courtyards()) {
     courtyard_id.emplace(cy.name(), m.ncourtyard());
     m.courtyards.push_back(to_spec(cy, cy.name(), -1, community_of(cy.community())));
+    m.courtyards.back().contract = static_cast<int32_t>(m.contracts.size());
+    m.contracts.push_back(to_contract(cy.contract(), m.params));
   }
   for (int32_t k = 0; k < spec.courtyard_kinds_size(); ++k) {
     const auto& kind = spec.courtyard_kinds(k);
@@ -236,7 +266,10 @@ Model build_model(const LoadedScenario& loaded) {
       const int32_t community =
           kind.communities_size() == 0 ? 0 : community_of(kind.communities((n - 1) % kind.communities_size()));
       courtyard_id.emplace(name, id);
-      m.courtyards.push_back(to_spec(generate(kind, m.seed, id), name, k, community));
+      const courtyard::v1::Courtyard cy = generate(kind, m.seed, id);
+      m.courtyards.push_back(to_spec(cy, name, k, community));
+      m.courtyards.back().contract = static_cast<int32_t>(m.contracts.size());
+      m.contracts.push_back(to_contract(cy.contract(), m.params));
     }
   }
 
@@ -268,6 +301,8 @@ Model build_model(const LoadedScenario& loaded) {
                                      VotingRule::kMajorityPresent, -1});
 
   // interventions
+  bool owners_committee = false;  // does any courtyard come under an owners' committee?
+  for (const auto& c : m.courtyards) owners_committee |= c.management == Management::kOwnersCommittee;
   for (const auto& iv : spec.interventions()) {
     InterventionSpec out;
     out.name = iv.name();
@@ -309,6 +344,11 @@ Model build_model(const LoadedScenario& loaded) {
       case courtyard::v1::Intervention::kSubsidy: out.value = iv.subsidy().yuan(); break;
       case courtyard::v1::Intervention::kManagementChange:
         out.management = to_management(iv.management_change().management());
+        if (iv.management_change().has_contract()) {
+          out.contract = static_cast<int32_t>(m.contracts.size());
+          m.contracts.push_back(to_contract(iv.management_change().contract(), m.params));
+        }
+        if (out.management == Management::kOwnersCommittee) owners_committee = true;
         break;
       case courtyard::v1::Intervention::kCleaning: out.value = iv.cleaning().weekly_share(); break;
       case courtyard::v1::Intervention::kHomeVisits: out.value = iv.home_visits().coverage_per_week(); break;
@@ -338,6 +378,14 @@ Model build_model(const LoadedScenario& loaded) {
       default: break;  // institutions: no values of their own
     }
     m.interventions.push_back(std::move(out));
+  }
+
+  // an owners' committee's agenda item: spending the fund on repairs, an ordinary matter under Civil
+  // Code art. 278 (item 5, using the maintenance fund: more than half of participating owners and area)
+  if (owners_committee) {
+    m.repairs_proposal = static_cast<int32_t>(m.proposals.size());
+    m.proposals.push_back(ProposalSpec{"spending the fund on repairs", 0, Beneficiaries::kEveryone, 0, 0, {},
+                                       VotingRule::kArt278Ordinary, -1});
   }
 
   // identity: the effective scenario and its fingerprint

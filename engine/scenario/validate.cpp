@@ -150,7 +150,18 @@ void check_tenure(Checker& c, const courtyard::v1::TenureMix& t, const FieldPath
 
 void check_management(Checker& c, courtyard::v1::Management m, const FieldPath& path) {
   if (m == courtyard::v1::MANAGEMENT_UNSPECIFIED)
-    c.fail(path, "must be MANAGEMENT_NONE, MANAGEMENT_SELF or MANAGEMENT_COMPANY");
+    c.fail(path, "must be MANAGEMENT_NONE, MANAGEMENT_SELF, MANAGEMENT_COMPANY, MANAGEMENT_TRUST or "
+                 "MANAGEMENT_OWNERS_COMMITTEE");
+}
+
+// The terms of a management contract that are set.
+void check_contract(Checker& c, const courtyard::v1::ManagementContract& k, const FieldPath& path) {
+  if (k.has_margin()) c.share(k.margin(), at(path, "margin"));
+  if (k.has_service_level()) c.share(k.service_level(), at(path, "service_level"));
+  if (k.has_exit_collection()) c.share(k.exit_collection(), at(path, "exit_collection"));
+  if (k.has_exit_months()) c.range(k.exit_months(), 0, 1200, at(path, "exit_months"));
+  if (k.has_remuneration_per_household_month())
+    c.non_negative(k.remuneration_per_household_month(), at(path, "remuneration_per_household_month"));
 }
 
 // A value of a Courtyard attribute field as a double.
@@ -359,6 +370,8 @@ void check_interventions(Checker& c, const Scenario& s, int steps, const Courtya
       }
       case courtyard::v1::Intervention::kManagementChange:
         check_management(c, iv.management_change().management(), at(at(ip, "management_change"), "management"));
+        if (iv.management_change().has_contract())
+          check_contract(c, iv.management_change().contract(), at(at(ip, "management_change"), "contract"));
         break;
       case courtyard::v1::Intervention::kCleaning:
         c.share(iv.cleaning().weekly_share(), at(at(ip, "cleaning"), "weekly_share"));
@@ -585,6 +598,7 @@ std::vector<Diagnostic> validate_scenario(const Scenario& s, const Locator& loca
                                        " households: at most one stairwell per household");
     if (cy.has_tenure()) check_tenure(c, cy.tenure(), at(cp, "tenure"));
     check_management(c, cy.management(), at(cp, "management"));
+    if (cy.has_contract()) check_contract(c, cy.contract(), at(cp, "contract"));
   }
 
   // courtyard kinds: distributions
@@ -594,6 +608,7 @@ std::vector<Diagnostic> validate_scenario(const Scenario& s, const Locator& loca
     for (int j = 0; j < kind.communities_size(); ++j) check_community(kind.communities(j), at(kp, "communities", j));
     if (kind.has_tenure()) check_tenure(c, kind.tenure(), at(kp, "tenure"));
     check_management(c, kind.management(), at(kp, "management"));
+    if (kind.has_contract()) check_contract(c, kind.contract(), at(kp, "contract"));
     std::optional<Support> households, stairwells;
     for (const AttributeRule& rule : courtyard_attributes()) {
       const FieldPath fp = at(kp, rule.name);

@@ -52,7 +52,13 @@ void start_effect(const InterventionSpec& iv, const Week& w, State& s, int32_t c
     }
     case InterventionType::kFeeChange: s.fee[c] = iv.value; break;
     case InterventionType::kSubsidy: s.fund[c] += iv.value * iv.intensity; break;
-    case InterventionType::kManagementChange: s.management[c] = iv.management; break;
+    case InterventionType::kManagementChange:
+      // a new manager: its contract (when given), and a fresh record of collection and votes
+      s.management[c] = iv.management;
+      if (iv.contract >= 0) s.contract[c] = iv.contract;
+      s.low_collection_months[c] = 0;
+      s.repairs_approved_until[c] = 0;
+      break;
     case InterventionType::kCleaning: break;  // lasting: applied each week while active
     case InterventionType::kReceptionStation: s.institutions[c] |= kReception; break;
     case InterventionType::kHouseholdSurvey: s.institutions[c] |= kSurveyed; break;

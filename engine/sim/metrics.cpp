@@ -18,6 +18,7 @@ namespace {
 struct Tally {
   double flats = 0, owners = 0, renters = 0, vacant = 0;
   double trust = 0, satisfaction = 0, ties = 0;  // sums over resident households
+  double belief_error = 0;                       // sum of |belief - collection rate| over residents
 };
 
 Tally tally(const Model& m, const State& s, int32_t c) {
@@ -26,7 +27,8 @@ Tally tally(const Model& m, const State& s, int32_t c) {
   t.flats = static_cast<double>(h1 - h0);
   // branch-free: integer counts and float sums per courtyard, widened once at the end
   int32_t owners = 0, renters = 0;
-  float trust = 0, satisfaction = 0, ties = 0;
+  float trust = 0, satisfaction = 0, ties = 0, belief_error = 0;
+  const float rate = s.collection_rate[c];
   for (int64_t h = h0; h < h1; ++h) {
     const Tenure tenure = s.tenure[h];
     owners += tenure == Tenure::kOwner;
@@ -35,6 +37,7 @@ Tally tally(const Model& m, const State& s, int32_t c) {
     trust += resident * s.trust[h];
     satisfaction += resident * s.satisfaction[h];
     ties += resident * s.ties[h];
+    belief_error += resident * std::fabs(s.belief[h] - rate);
   }
   t.owners = owners;
   t.renters = renters;
@@ -42,6 +45,7 @@ Tally tally(const Model& m, const State& s, int32_t c) {
   t.trust = trust;
   t.satisfaction = satisfaction;
   t.ties = ties;
+  t.belief_error = belief_error;
   return t;
 }
 
@@ -105,6 +109,9 @@ void terms(int metric, const State& s, int32_t c, const Tally& t, double* num, d
     case kSpentSubdistrict: *num = s.spent_subdistrict[c]; return;
     case kSpentCommunity: *num = s.spent_community[c]; return;
     case kSpentCourtyard: *num = s.spent_courtyard[c]; return;
+    case kBeliefError: *num = t.belief_error; *den = residents; return;
+    case kManaged: *num = (s.management[c] != Management::kNone) * t.flats; *den = t.flats; return;
+    case kManagerTake: *num = s.manager_take_month[c]; return;
     default: break;
   }
   const int f = metric - kFirstFacility;

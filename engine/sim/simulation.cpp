@@ -20,6 +20,7 @@ const char* phase_name(Phase p) {
     case Phase::kCivic: return "civic";
     case Phase::kFeePayment: return "fee_payment";
     case Phase::kCovenant: return "covenant";
+    case Phase::kManagement: return "management";
     case Phase::kDemands: return "demands";
     case Phase::kMoveOut: return "move_out";
     case Phase::kRelocate: return "relocate";
@@ -37,8 +38,8 @@ Simulation::Simulation(const Model& model) : model_(model) {
 
   // events: failures and repairs (one each per facility); start/defer/end/staff wait/targeted/unpaid
   // per intervention, plus a meeting and a levy it may cause; a council meeting and a levy closing in
-  // civic life
-  event_capacity_ = 2 * kFacilityCount + 8 * static_cast<int32_t>(model.interventions.size()) + 4;
+  // civic life; a company leaving or an owners' committee's vote (and the levy it may close)
+  event_capacity_ = 2 * kFacilityCount + 8 * static_cast<int32_t>(model.interventions.size()) + 6;
   event_slots_.resize(static_cast<size_t>(nc) * event_capacity_);
   event_count_.assign(nc, 0);
   step_events_.reserve(event_slots_.size());
@@ -119,6 +120,7 @@ void Simulation::step() {
                        {Phase::kCivic, civic_life},
                        {Phase::kFeePayment, fee_payment},  // acts in the first week of a month
                        {Phase::kCovenant, enforce_covenant},  // likewise
+                       {Phase::kManagement, management_month},  // likewise
                        {Phase::kDemands, demands},
                        {Phase::kMoveOut, move_out}});
   serial(Phase::kRelocate, [&] { relocate_within_communities(); });

@@ -31,6 +31,7 @@ enum class Phase : int {
   kCivic,              // home visits, council meetings, levy follow-ups, awards and activities
   kFeePayment,         // the monthly fee (first week of each month)
   kCovenant,           // the covenant's sanctions by enforcers (first week of each month)
+  kManagement,         // a company stays or leaves; an owners' committee votes on repairs (monthly)
   kDemands,            // demands raised and addressed
   kMoveOut,            // households leave
   kRelocate,           // movers find flats in other courtyards of their community     (cross-courtyard)

@@ -709,11 +709,12 @@ TEST_F(RunFileTest, DescribeSummarisesTheFile) {
         "courtyards  5", "records     11, 2015-01-05 to 2015-05-25 (steps 0 to 20)", "metrics     3",
         "collection_rate", "[yuan]", "maintenance fund balance", "events      21", "meeting", "levy"})
     EXPECT_NE(text.find(expected), std::string::npos) << "missing: " << expected;
-  // sample_events: steps 1, 4, ..., 19 x courtyards 0, 2, 4 (21 events), cycling through the 10 types:
-  // 3 of the first, 2 of each other
-  EXPECT_NE(text.find("intervention_start     3"), std::string::npos);
+  // sample_events: steps 1, 4, ..., 19 x courtyards 0, 2, 4 (21 events), cycling through the 11 types:
+  // 2 of each of the first ten, 1 of the last
+  EXPECT_NE(text.find("intervention_start     2"), std::string::npos);
   EXPECT_NE(text.find("levy                   2"), std::string::npos);
   EXPECT_NE(text.find("unpaid                 2"), std::string::npos);
+  EXPECT_NE(text.find("company_left           1"), std::string::npos);
 }
 
 // --- household snapshots (/households) ---

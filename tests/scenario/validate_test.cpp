@@ -217,6 +217,33 @@ TEST(Validate, KindCountInRange) {
   EXPECT_TRUE(rejects(problems_of("courtyard_kinds { name: \"k\" count: 100001 }"), "courtyard_kinds[0].count"));
 }
 
+TEST(Validate, ManagementContractTermsInRange) {
+  // every term of a contract, where a courtyard, a kind or a management change sets it
+  for (const std::string base : {"courtyards[0].contract.", "courtyard_kinds[0].contract."}) {
+    const std::string kind = base.starts_with("courtyard_kinds") ? "courtyard_kinds { name: \"k\" } " : "";
+    auto rejected = [&](const std::string& field, const std::string& value) {
+      return rejects(problems_of(std::string(kMinimal) + kind, {base + field + "=" + value}), base + field);
+    };
+    EXPECT_TRUE(rejected("margin", "1.5"));
+    EXPECT_TRUE(rejected("margin", "-0.1"));
+    EXPECT_TRUE(rejected("service_level", "1.1"));
+    EXPECT_TRUE(rejected("exit_collection", "-0.5"));
+    EXPECT_TRUE(rejected("exit_months", "-1"));
+    EXPECT_TRUE(rejected("exit_months", "2000"));
+    EXPECT_TRUE(rejected("remuneration_per_household_month", "-3"));
+    EXPECT_TRUE(problems_of(std::string(kMinimal) + kind, {base + "margin=0.2", base + "exit_months=6",
+                                                           base + "remuneration_per_household_month=3"})
+                    .empty());
+  }
+  const std::string change = std::string(kMinimal) +
+                             "interventions { name: \"hire\" management_change { management: MANAGEMENT_COMPANY "
+                             "contract { margin: 2 } } }";
+  EXPECT_TRUE(rejects(problems_of(change), "interventions[0].management_change.contract.margin"));
+  EXPECT_TRUE(problems_of(std::string(kMinimal) + "courtyards { name: \"B\" management: MANAGEMENT_TRUST } "
+                          "courtyards { name: \"C\" management: MANAGEMENT_OWNERS_COMMITTEE }")
+                  .empty());
+}
+
 TEST(Validate, EveryBehaviourParameterHasARule) {
   // each double of each Behaviour part is classified exactly once (a new field needs a rule)
   std::set<std::string> ruled;
