@@ -140,11 +140,10 @@ Params to_params(const courtyard::v1::Behaviour& b) {
                   g.visit_trust_gain(),       g.visit_engagement_gain(),        g.meeting_demand_threshold(),
                   g.services_weight(),        g.award_gain(),                   g.activity_ties_gain(),
                   g.committee_maintenance(),  g.reception_address_share(),      g.effect_half_life_weeks(),
-                  g.sanction_effect(),        g.resentment_share(),             g.enforcer_hours_per_week()};
-  const auto& k = b.costs();
-  p.costs = {k.survey_staff_hours_per_household(), k.home_visit_staff_hours(), k.reception_staff_hours_per_week(), k.reception_volunteer_hours_per_week(), k.reception_setup_yuan(), k.meeting_staff_hours(), k.meeting_volunteer_hours(), k.meeting_yuan(), k.organising_staff_hours(), k.party_contact_staff_hours(), k.accounts_volunteer_hours_per_month(), k.accounts_yuan_per_month(), k.cleaning_volunteer_hours_per_household_week(), k.cleaning_yuan_per_household_week(), k.works_staff_hours(), k.award_yuan_per_month(), k.award_volunteer_hours_per_month(), k.activity_yuan_per_month(), k.activity_volunteer_hours_per_month(), k.services_yuan_per_household_month(), k.services_staff_hours_per_week()};
                   g.sanction_effect(),        g.resentment_share(),             g.enforcer_hours_per_week(),
                   g.absentee_vote_share()};
+  const auto& k = b.costs();
+  p.costs = {k.survey_staff_hours_per_household(), k.home_visit_staff_hours(), k.reception_staff_hours_per_week(), k.reception_volunteer_hours_per_week(), k.reception_setup_yuan(), k.meeting_staff_hours(), k.meeting_volunteer_hours(), k.meeting_yuan(), k.organising_staff_hours(), k.party_contact_staff_hours(), k.accounts_volunteer_hours_per_month(), k.accounts_yuan_per_month(), k.cleaning_volunteer_hours_per_household_week(), k.cleaning_yuan_per_household_week(), k.works_staff_hours(), k.award_yuan_per_month(), k.award_volunteer_hours_per_month(), k.activity_yuan_per_month(), k.activity_volunteer_hours_per_month(), k.services_yuan_per_household_month(), k.services_staff_hours_per_week()};
   const auto& mm = b.management_models();
   p.management_models = {mm.company_margin(),
                          mm.manager_service_level(),
