@@ -179,7 +179,7 @@ def _unescape(body):
 def scenario_intervention_names(text):
     """The `name` of each top-level `interventions { ... }` of a scenario in text format, in order
     (None where a block has no name), and the index of the first one that is a package the engine
-    expands into several interventions (one_two_three_four), or None. From that package on, the
+    expands into several interventions (package or one_two_three_four), or None. From that package on, the
     scenario's order no longer matches the intervention indexes of /events.
     """
     tokens = [(m.lastgroup, m.group(m.lastgroup)) for m in _TOKEN.finditer(text) if m.lastgroup != "space"]
@@ -205,7 +205,7 @@ def scenario_intervention_names(text):
                 i = j + 1
                 continue
         elif kind == "word" and depth == 1 and inside:
-            if value == "one_two_three_four" and package is None:
+            if value in ("one_two_three_four", "package") and package is None:
                 package = len(names) - 1
             if value == "name" and i + 2 < len(tokens) and tokens[i + 1] == ("punct", ":"):
                 j, parts = i + 2, []

@@ -33,10 +33,10 @@ BASELINE = "scenarios/jiangdong_minju_baseline.txtpb"
 # (row label, scenario, --set overrides)
 VARIANTS = [
     ("full package", PILOT, []),
-    ("without organisation", PILOT, ["interventions[0].one_two_three_four.without[0]=STEP_ORGANISATION"]),
-    ("without hardware", PILOT, ["interventions[0].one_two_three_four.without[0]=STEP_HARDWARE"]),
-    ("without covenant", PILOT, ["interventions[0].one_two_three_four.without[0]=STEP_COVENANT"]),
-    ("without services", PILOT, ["interventions[0].one_two_three_four.without[0]=STEP_SERVICES"]),
+    ("without organisation", PILOT, ["interventions[0].package.without[0]=organisation"]),
+    ("without hardware", PILOT, ["interventions[0].package.without[0]=hardware"]),
+    ("without covenant", PILOT, ["interventions[0].package.without[0]=covenant"]),
+    ("without services", PILOT, ["interventions[0].package.without[0]=services"]),
     ("baseline (no intervention)", BASELINE, []),
 ]
 

@@ -237,7 +237,8 @@ void Simulation::run_lasting(const InterventionSpec& iv, const Week& w, int64_t 
 }
 
 // The order intervention i's targets are taken this week: ascending id, or, for one that costs the
-// subdistrict money, the targeting rule's (ties in ascending id).
+// subdistrict money, those under way (or done) in ascending id, then those waiting for the money in the
+// targeting rule's order (ties in ascending id).
 void Simulation::order_targets(size_t i, double cost_per_courtyard, double cost_per_household) {
   const Model& m = model_;
   const InterventionSpec& iv = m.interventions[i];
@@ -245,26 +246,38 @@ void Simulation::order_targets(size_t i, double cost_per_courtyard, double cost_
   order_.resize(n);
   for (size_t t = 0; t < n; ++t) order_[t] = static_cast<int32_t>(t);
   const bool costs_subdistrict = iv.payer == Payer::kSubdistrict && (cost_per_courtyard > 0 || cost_per_household > 0);
+  if (!costs_subdistrict || m.targeting == Targeting::kFirstCome) {
+    for (size_t t = 0; t < n; ++t) order_key_[t] = static_cast<double>(t);
+    return;
+  }
   for (size_t t = 0; t < n; ++t) {
     const int32_t c = iv.courtyards[t];
+    const Status status = target_status_[target_offset_[i] + static_cast<int64_t>(t)];
     double key = 0;
-    switch (m.targeting) {
-      case Targeting::kFirstCome: key = static_cast<double>(t); break;
-      case Targeting::kWorstConditionFirst: key = condition_index(state_, c); break;
-      case Targeting::kGainPerYuan: {
-        int32_t occupied_flats = 0;
-        for (int64_t h = first_household(m, c); h < end_household(m, c); ++h) occupied_flats += occupied(state_, h);
-        const double cost = cost_per_courtyard + cost_per_household * m.courtyards[c].households;
-        key = (1.0 - state_.collection_rate[c]) * occupied_flats * state_.fee[c] / std::max(cost, 1.0);
-        break;
+    if (status == Status::kWaiting || status == Status::kDeferred) {  // the others keep their place
+      switch (m.targeting) {
+        case Targeting::kFirstCome: key = static_cast<double>(t); break;
+        case Targeting::kWorstConditionFirst: key = condition_index(state_, c); break;
+        case Targeting::kGainPerYuan: {
+          int32_t occupied_flats = 0;
+          for (int64_t h = first_household(m, c); h < end_household(m, c); ++h) occupied_flats += occupied(state_, h);
+          const double cost = cost_per_courtyard + cost_per_household * m.courtyards[c].households;
+          key = (1.0 - state_.collection_rate[c]) * occupied_flats * state_.fee[c] / std::max(cost, 1.0);
+          break;
+        }
+        case Targeting::kLottery: key = lottery_key_[target_offset_[i] + static_cast<int64_t>(t)]; break;
       }
-      case Targeting::kLottery: key = lottery_key_[target_offset_[i] + static_cast<int64_t>(t)]; break;
     }
     order_key_[t] = key;
   }
-  if (!costs_subdistrict || m.targeting == Targeting::kFirstCome) return;
+  // targets already under way keep ascending id, first (their weekly work is served before new work);
+  // those waiting for the money follow in the rule's order
+  const auto waiting = std::stable_partition(order_.begin(), order_.end(), [&](int32_t t) {
+    const Status status = target_status_[target_offset_[i] + t];
+    return status != Status::kWaiting && status != Status::kDeferred;
+  });
   const bool descending = m.targeting == Targeting::kGainPerYuan;
-  std::stable_sort(order_.begin(), order_.end(), [&](int32_t a, int32_t b) {
+  std::stable_sort(waiting, order_.end(), [&](int32_t a, int32_t b) {
     return descending ? order_key_[a] > order_key_[b] : order_key_[a] < order_key_[b];
   });
 }

@@ -46,7 +46,7 @@ double mean_outcome(const std::string& metric, const std::string& without) {
   double sum = 0;
   for (int seed = 1; seed <= kSeeds; ++seed) {
     std::vector<std::string> o;
-    if (!without.empty()) o.push_back("interventions[0].one_two_three_four.without[0]=" + without);
+    if (!without.empty()) o.push_back("interventions[0].package.without[0]=" + without);
     sum += run("scenarios/jiangdong_minju_pilot.txtpb", seed, o).last(metric);
   }
   return sum / kSeeds;
@@ -61,10 +61,10 @@ TEST(Pilot, EachStepMatters) {
     bool lower_is_worse;
   };
   const Case cases[] = {
-      {"STEP_ORGANISATION", "collection_rate", 0.10, true},  // nobody collects, no accounts
-      {"STEP_HARDWARE", "condition_index", 0.05, true},      // nothing repaired
-      {"STEP_COVENANT", "collection_rate", 0.02, true},      // no graduated sanctions
-      {"STEP_SERVICES", "satisfaction_mean", 0.02, true},    // no services
+      {"organisation", "collection_rate", 0.10, true},  // nobody collects, no accounts
+      {"hardware", "condition_index", 0.05, true},      // nothing repaired
+      {"covenant", "collection_rate", 0.02, true},      // no graduated sanctions
+      {"services", "satisfaction_mean", 0.02, true},    // no services
   };
   for (const Case& c : cases) {
     const double full = mean_outcome(c.metric, ""), without = mean_outcome(c.metric, c.step);
