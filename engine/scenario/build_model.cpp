@@ -376,6 +376,7 @@ Model build_model(const LoadedScenario& loaded) {
       }
       default: break;  // institutions: no values of their own
     }
+    set_plain_act_hours(out, m.params);
     m.interventions.push_back(std::move(out));
   }
 

@@ -125,6 +125,60 @@ courtyard::v1::Package case_package(const courtyard::v1::OneTwoThreeFour& legacy
   return pkg;
 }
 
+// The hours and yuan act `iv` takes (docs/ODD.md 7.19.4): `level` its level, `x` its intensity. In a
+// package every part applies; a plain intervention takes the hours only (its yuan are its cost_yuan).
+void set_act_costs(InterventionSpec& iv, const Params& params, double level, double x, bool founding) {
+  const auto& k = params.costs;
+  switch (iv.type) {
+    case InterventionType::kReceptionStation:
+      iv.cost_yuan = k.reception_setup_yuan;
+      iv.staff_hours_per_week = k.reception_staff_hours_per_week * x;
+      iv.volunteer_hours_per_week = k.reception_volunteer_hours_per_week * x;
+      break;
+    case InterventionType::kAssetsSurvey:
+    case InterventionType::kHouseholdSurvey:
+      iv.staff_hours_per_household = k.survey_staff_hours_per_household * x;
+      break;
+    case InterventionType::kHomeVisits:
+      iv.staff_hours_per_household_week = k.home_visit_staff_hours * level * x;
+      break;
+    case InterventionType::kPartyBranch:
+      iv.staff_hours = (founding ? k.organising_staff_hours : k.party_contact_staff_hours) * x;
+      break;
+    case InterventionType::kMeeting:
+    case InterventionType::kCovenant:
+      iv.staff_hours = k.meeting_staff_hours * x;
+      iv.volunteer_hours = k.meeting_volunteer_hours;
+      iv.cost_yuan = k.meeting_yuan;
+      break;
+    case InterventionType::kResidentsCouncil:
+    case InterventionType::kResidentsCommittee: iv.staff_hours = k.organising_staff_hours * x; break;
+    case InterventionType::kTransparencyBoard:
+      iv.volunteer_hours_per_month = k.accounts_volunteer_hours_per_month * x;
+      iv.yuan_per_month = k.accounts_yuan_per_month * x;
+      break;
+    case InterventionType::kCleaning:
+      iv.volunteer_hours_per_household_week = k.cleaning_volunteer_hours_per_household_week * x;
+      iv.yuan_per_household_week = k.cleaning_yuan_per_household_week * x;
+      break;
+    case InterventionType::kHardwareUpgrade: iv.staff_hours = k.works_staff_hours; break;
+    case InterventionType::kLevy: iv.staff_hours_per_household = k.home_visit_staff_hours; break;
+    case InterventionType::kAwards:
+      iv.yuan_per_month = k.award_yuan_per_month * x;
+      iv.volunteer_hours_per_month = k.award_volunteer_hours_per_month * x;
+      break;
+    case InterventionType::kActivity:
+      iv.yuan_per_month = k.activity_yuan_per_month * x;
+      iv.volunteer_hours_per_month = k.activity_volunteer_hours_per_month * x;
+      break;
+    case InterventionType::kServices:
+      iv.yuan_per_household_month = k.services_yuan_per_household_month * level * x;
+      iv.staff_hours_per_week = k.services_staff_hours_per_week * x;
+      break;
+    default: break;  // council meetings: the council's volunteers, per meeting (civic life)
+  }
+}
+
 std::vector<Diagnostic> validate_package(const courtyard::v1::Package& pkg, const FieldPath& path,
                                          const Locator& locator) {
   std::vector<Diagnostic> out;
@@ -227,64 +281,19 @@ std::vector<InterventionSpec> expand_package(const courtyard::v1::Package& pkg, 
     iv.intensity = x;
     iv.value = level;
     iv.payer = comp.has_payer() ? static_cast<Payer>(comp.payer()) : kind.payer;
-    switch (kind.type) {
-      case InterventionType::kReceptionStation:
-        iv.cost_yuan = k.reception_setup_yuan;
-        iv.staff_hours_per_week = k.reception_staff_hours_per_week * x;
-        iv.volunteer_hours_per_week = k.reception_volunteer_hours_per_week * x;
-        break;
-      case InterventionType::kAssetsSurvey:
-      case InterventionType::kHouseholdSurvey:
-        iv.staff_hours_per_household = k.survey_staff_hours_per_household * x;
-        break;
-      case InterventionType::kHomeVisits:
-        iv.staff_hours_per_household_week = k.home_visit_staff_hours * level * x;
-        break;
-      case InterventionType::kPartyBranch:
-        iv.staff_hours = (kind.step[0] ? k.organising_staff_hours : k.party_contact_staff_hours) * x;
-        break;
-      case InterventionType::kMeeting:
-        iv.proposal = kProposalDemands;
-        iv.caller = Caller::kCommunity;
-        iv.persuasion = true;
-        [[fallthrough]];
-      case InterventionType::kCovenant:
-        iv.staff_hours = k.meeting_staff_hours * x;
-        iv.volunteer_hours = k.meeting_volunteer_hours;
-        iv.cost_yuan = k.meeting_yuan;
-        break;
-      case InterventionType::kResidentsCouncil:
-      case InterventionType::kResidentsCommittee: iv.staff_hours = k.organising_staff_hours * x; break;
-      case InterventionType::kTransparencyBoard:
-        iv.volunteer_hours_per_month = k.accounts_volunteer_hours_per_month * x;
-        iv.yuan_per_month = k.accounts_yuan_per_month * x;
-        break;
-      case InterventionType::kCleaning:
-        iv.volunteer_hours_per_household_week = k.cleaning_volunteer_hours_per_household_week * x;
-        iv.yuan_per_household_week = k.cleaning_yuan_per_household_week * x;
-        break;
-      case InterventionType::kHardwareUpgrade:
-        // repaired to `level` (times the intensity, at most as new); the yuan scale with the intensity
-        iv.intensity = std::min(1.0, level * x);
-        iv.value = 0;
-        iv.facilities = {kStairwells, kParking, kGate, kCommonRooms, kGreenery, kLighting};
-        iv.cost_per_household_yuan = (comp.has_yuan_per_household() ? comp.yuan_per_household() : kHardwareYuanPerHousehold) * x;
-        iv.staff_hours = k.works_staff_hours;
-        if (legacy_payer && !comp.has_payer()) iv.payer = base.payer;
-        break;
-      case InterventionType::kAwards:
-        iv.yuan_per_month = k.award_yuan_per_month * x;
-        iv.volunteer_hours_per_month = k.award_volunteer_hours_per_month * x;
-        break;
-      case InterventionType::kActivity:
-        iv.yuan_per_month = k.activity_yuan_per_month * x;
-        iv.volunteer_hours_per_month = k.activity_volunteer_hours_per_month * x;
-        break;
-      case InterventionType::kServices:
-        iv.yuan_per_household_month = k.services_yuan_per_household_month * level * x;
-        iv.staff_hours_per_week = k.services_staff_hours_per_week * x;
-        break;
-      default: break;  // council meetings: the council's volunteers, per meeting (civic life)
+    if (kind.type == InterventionType::kMeeting) {
+      iv.proposal = kProposalDemands;
+      iv.caller = Caller::kCommunity;
+      iv.persuasion = true;
+    }
+    set_act_costs(iv, params, level, x, kind.step[0] != 0);
+    if (kind.type == InterventionType::kHardwareUpgrade) {
+      // repaired to `level` (times the intensity, at most as new); the yuan scale with the intensity
+      iv.intensity = std::min(1.0, level * x);
+      iv.value = 0;
+      iv.facilities = {kStairwells, kParking, kGate, kCommonRooms, kGreenery, kLighting};
+      iv.cost_per_household_yuan = (comp.has_yuan_per_household() ? comp.yuan_per_household() : kHardwareYuanPerHousehold) * x;
+      if (legacy_payer && !comp.has_payer()) iv.payer = base.payer;
     }
     out.push_back(std::move(iv));
     names.push_back(kind.name);
@@ -303,6 +312,14 @@ std::vector<InterventionSpec> expand_package(const courtyard::v1::Package& pkg, 
     }
   }
   return out;
+}
+
+void set_plain_act_hours(InterventionSpec& iv, const Params& params) {
+  const double cost_yuan = iv.cost_yuan;
+  set_act_costs(iv, params, iv.value, iv.intensity, true);
+  iv.cost_yuan = cost_yuan;
+  iv.yuan_per_week = iv.yuan_per_household_week = iv.yuan_per_month = iv.yuan_per_household_month = 0;
+  if (iv.type == InterventionType::kMeeting && iv.caller == Caller::kCouncil) iv.staff_hours = 0;  // volunteers
 }
 
 }  // namespace courtyard::scenario_detail
