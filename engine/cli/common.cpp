@@ -192,11 +192,16 @@ void print_costs(const std::string& title, const std::vector<RunCosts>& runs, co
   line(extra + "staff time per household (hours)", mean_range(staff_hh, 2));
   if (!paired) return;
 
+  for (size_t k = 0; k < n; ++k)
+    if (std::isnan(runs[k].collection) || std::isnan(baselines[k].collection)) {
+      std::printf("  collection gained: not recorded (the scenario's run.output.metrics leaves out collection_rate)\n");
+      return;
+    }
   std::vector<double> gain;
   size_t no_gain = 0;
   for (size_t k = 0; k < n; ++k) {
     gain.push_back(100.0 * (runs[k].collection - baselines[k].collection));
-    if (!(gain.back() >= kMinGainPoints)) ++no_gain;  // NaN counts as no gain
+    if (gain.back() < kMinGainPoints) ++no_gain;
   }
   line("fee collection at " + end + ", with the intervention (%)",
        mean_range(each(runs, [](const RunCosts& r) { return 100.0 * r.collection; }), 1));

@@ -8,7 +8,8 @@ cost metrics summed over records and courtyards, the collection rate at the last
     baseline without interventions), the printed gain and costs per point equal the files' difference;
     an existing baseline file is refused without --force; --quiet names both files;
   - no gain: `run --paired-baseline` on a scenario without interventions and the roof-insulation demo
-    print "n/a: no gain in N of N seed(s)" instead of a cost per point.
+    print "n/a: no gain in N of N seed(s)" instead of a cost per point;
+  - a run whose output leaves out the cost metrics says they were not recorded.
 usage: costs_test.py COURTYARD_BINARY SOURCE_DIR WORK_DIR
 """
 import os
@@ -109,8 +110,8 @@ def compare(name, printed, want, end):
     keyed[f"fee collection at {end}, baseline (%)"] = keyed.pop("baseline collection")
     keyed[f"collection gained at {end} (percentage points)"] = keyed.pop("gain")
     for label, values in keyed.items():
-        check(f"{name}: '{label}' equals the files' {np.mean(values):.4g}",
-              label in printed and agrees(printed[label], values), printed.get(label))
+        value = printed.get(label, printed.get("extra " + label))  # "extra": less what the baseline spent
+        check(f"{name}: '{label}' equals the files' {np.mean(values):.4g}", value is not None and agrees(value, values), value)
 
 
 def main():
@@ -128,9 +129,15 @@ def main():
     runs = [from_file(os.path.join(out, f"intervention-seed{k}.h5"), "Jiangdong Minju Zone 2") for k in (1, 2)]
     bases = [from_file(os.path.join(out, f"baseline-seed{k}.h5"), "Jiangdong Minju Zone 2") for k in (1, 2)]
     check("demo: the intervention spends money and staff time", all(x["yuan"] > 0 and x["staff_hours"] > 0 for x in runs))
-    check("demo: the baseline spends nothing, and says so",
-          all(b["yuan"] == 0 and b["staff_hours"] == 0 and b["volunteer_hours"] == 0 for b in bases) and
-          "the baseline spent nothing (no yuan, no staff or volunteer hours)" in r.stdout)
+    if all(b["yuan"] == 0 and b["staff_hours"] == 0 and b["volunteer_hours"] == 0 for b in bases):
+        check("demo: the baseline spends nothing, and says so",
+              "the baseline spent nothing (no yuan, no staff or volunteer hours)" in r.stdout)
+    else:
+        check("demo: the baseline's spending is shown",
+              agrees(printed.get("the baseline spent in all (yuan)"), [b["yuan"] for b in bases]) and
+              agrees(printed.get("the baseline's community staff time (hours)"), [b["staff_hours"] for b in bases]) and
+              agrees(printed.get("the baseline's volunteer time (hours)"), [b["volunteer_hours"] for b in bases]),
+              r.stdout[-1500:])
     compare("demo", printed, expected_lines(runs, bases), "month 24")
 
     # run --paired-baseline: the pilot scenario for a year
@@ -174,13 +181,24 @@ def main():
     printed = block(r.stdout)
     check("no interventions: the gain is +0.0 and the cost per point is n/a",
           r.returncode == 0 and printed.get("collection gained at week 26 (percentage points)") == "+0.0" and
-          printed.get("cost per point gained (yuan)") == "n/a: no gain in 1 of 1 seed" and
-          printed.get("staff time per point gained (hours)") == "n/a: no gain in 1 of 1 seed", r.stdout[-1200:])
+          "n/a: no gain in 1 of 1 seed" == printed.get("cost per point gained (yuan)",
+                                                        printed.get("extra cost per point gained (yuan)")) and
+          "n/a: no gain in 1 of 1 seed" == printed.get("staff time per point gained (hours)",
+                                                        printed.get("extra staff time per point gained (hours)")),
+          r.stdout[-1200:])
     r = subprocess.run([BIN, "demo", "roof-insulation", "--seeds", "2", "--no-plots", "-o", os.path.join(WORK, "roof")],
                        capture_output=True, text=True, timeout=600)
     check("the roof demo (no difference in collection) prints n/a: no gain in 2 of 2 seeds",
-          r.returncode == 0 and block(r.stdout).get("cost per point gained (yuan)") == "n/a: no gain in 2 of 2 seeds",
+          r.returncode == 0 and "n/a: no gain in 2 of 2 seeds" in  # "extra cost ..." when the baseline spends too
+          (block(r.stdout).get("cost per point gained (yuan)"), block(r.stdout).get("extra cost per point gained (yuan)")),
           r.stdout[-1200:])
+
+    # a scenario that records neither the costs nor the collection says so
+    r = subprocess.run([BIN, "run", os.path.join(SRC, "scenarios/jiangdong_minju_pilot.txtpb"), "-o", os.path.join(WORK, "few.h5"),
+                        "--steps", "8", "--progress", "none", "--paired-baseline", "--set", "run.output.metrics[0]=disorder"],
+                       capture_output=True, text=True, timeout=600)
+    check("without the cost metrics: 'not recorded', no numbers", r.returncode == 0 and "  not recorded:" in r.stdout and
+          "cost per point" not in r.stdout, r.stdout[-600:])
 
     passed = sum(results)
     print(f"{passed} passed, {len(results) - passed} failed")
