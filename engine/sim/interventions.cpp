@@ -17,6 +17,9 @@
 //      paid it does not act (logged once per spell).
 // Hours and yuan are summed per courtyard (metrics staff_hours, volunteer_hours, spent_*), and every
 // start row in /events carries its cost, hours, payer and the weeks it waited.
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 
 #include "governance/governance.h"
@@ -236,48 +239,30 @@ void Simulation::run_lasting(const InterventionSpec& iv, const Week& w, int64_t 
   }
 }
 
-// The order intervention i's targets are taken this week: ascending id, or, for one that costs the
-// subdistrict money, those under way (or done) in ascending id, then those waiting for the money in the
-// targeting rule's order (ties in ascending id).
+// The order intervention i's targets are taken this week: ascending id under first come, else the
+// targeting rule's order (ties in ascending id), which decides both who gets the subdistrict's money
+// when it is short and whom the community's workers serve first when their hours are short. The
+// criteria are per courtyard, computed once a week (criterion_, set in apply_interventions).
 void Simulation::order_targets(size_t i, double cost_per_courtyard, double cost_per_household) {
   const Model& m = model_;
   const InterventionSpec& iv = m.interventions[i];
   const size_t n = iv.courtyards.size();
   order_.resize(n);
   for (size_t t = 0; t < n; ++t) order_[t] = static_cast<int32_t>(t);
-  const bool costs_subdistrict = iv.payer == Payer::kSubdistrict && (cost_per_courtyard > 0 || cost_per_household > 0);
-  if (!costs_subdistrict || m.targeting == Targeting::kFirstCome) {
-    for (size_t t = 0; t < n; ++t) order_key_[t] = static_cast<double>(t);
-    return;
-  }
   for (size_t t = 0; t < n; ++t) {
     const int32_t c = iv.courtyards[t];
-    const Status status = target_status_[target_offset_[i] + static_cast<int64_t>(t)];
-    double key = 0;
-    if (status == Status::kWaiting || status == Status::kDeferred) {  // the others keep their place
-      switch (m.targeting) {
-        case Targeting::kFirstCome: key = static_cast<double>(t); break;
-        case Targeting::kWorstConditionFirst: key = condition_index(state_, c); break;
-        case Targeting::kGainPerYuan: {
-          int32_t occupied_flats = 0;
-          for (int64_t h = first_household(m, c); h < end_household(m, c); ++h) occupied_flats += occupied(state_, h);
-          const double cost = cost_per_courtyard + cost_per_household * m.courtyards[c].households;
-          key = (1.0 - state_.collection_rate[c]) * occupied_flats * state_.fee[c] / std::max(cost, 1.0);
-          break;
-        }
-        case Targeting::kLottery: key = lottery_key_[target_offset_[i] + static_cast<int64_t>(t)]; break;
-      }
+    switch (m.targeting) {
+      case Targeting::kFirstCome: order_key_[t] = static_cast<double>(t); break;
+      case Targeting::kWorstConditionFirst: order_key_[t] = criterion_[c]; break;
+      case Targeting::kGainPerYuan:  // fees not collected a month, per yuan of this act
+        order_key_[t] = criterion_[c] / std::max(1.0, cost_per_courtyard + cost_per_household * m.courtyards[c].households);
+        break;
+      case Targeting::kLottery: order_key_[t] = lottery_key_[target_offset_[i] + static_cast<int64_t>(t)]; break;
     }
-    order_key_[t] = key;
   }
-  // targets already under way keep ascending id, first (their weekly work is served before new work);
-  // those waiting for the money follow in the rule's order
-  const auto waiting = std::stable_partition(order_.begin(), order_.end(), [&](int32_t t) {
-    const Status status = target_status_[target_offset_[i] + t];
-    return status != Status::kWaiting && status != Status::kDeferred;
-  });
+  if (m.targeting == Targeting::kFirstCome) return;
   const bool descending = m.targeting == Targeting::kGainPerYuan;
-  std::stable_sort(waiting, order_.end(), [&](int32_t a, int32_t b) {
+  std::stable_sort(order_.begin(), order_.end(), [&](int32_t a, int32_t b) {
     return descending ? order_key_[a] > order_key_[b] : order_key_[a] < order_key_[b];
   });
 }
@@ -295,6 +280,20 @@ void Simulation::apply_interventions(const Week& w) {
     }
   if (step > 0 && step % 52 == 0)
     std::copy(m.community_budget_per_year.begin(), m.community_budget_per_year.end(), community_budget_left_.begin());
+  // the targeting rule's criterion of each courtyard this week (state at the start of the week)
+  if (m.targeting == Targeting::kWorstConditionFirst || m.targeting == Targeting::kGainPerYuan) {
+    tbb::parallel_for(tbb::blocked_range<int32_t>(0, m.ncourtyard(), 64), [&](const tbb::blocked_range<int32_t>& r) {
+      for (int32_t c = r.begin(); c < r.end(); ++c) {
+        if (m.targeting == Targeting::kWorstConditionFirst) {
+          criterion_[c] = condition_index(s, c);
+        } else {
+          int32_t occupied_flats = 0;
+          for (int64_t h = first_household(m, c); h < end_household(m, c); ++h) occupied_flats += occupied(s, h);
+          criterion_[c] = (1.0 - s.collection_rate[c]) * occupied_flats * s.fee[c];
+        }
+      }
+    });
+  }
   // the subdistrict pays in a strict queue: once one item cannot be paid this week, every later item
   // that costs it money waits too
   bool queue_blocked = false;

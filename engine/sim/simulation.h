@@ -106,6 +106,7 @@ class Simulation {
   std::vector<uint32_t> lottery_key_;   // (sum of targets) the subdistrict's lottery ticket
   std::vector<int32_t> order_;          // scratch: target indices in the order they are taken
   std::vector<double> order_key_;       // scratch: each target's criterion
+  std::vector<double> criterion_;       // (ncourtyard) the targeting rule's criterion this week
   double budget_left_ = 0;
   std::vector<double> community_budget_left_;  // (ncommunity) this year's, yuan
   std::vector<int32_t> worker_offset_;         // (ncommunity+1) first worker of each community

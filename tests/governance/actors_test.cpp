@@ -172,9 +172,10 @@ TEST(Actors, AWorkerWorksInOneCourtyardAWeek) {
 
 // ---- budgets and targeting ----------------------------------------------------------------------
 
-// 60 courtyards differing in condition and collection; repairs at 10,000 yuan each; money for 10.
+// 60 courtyards differing in condition and collection; repairs at 10,000 yuan each; money for 10 (and
+// workers enough to supervise every repair in a week: money is the only limit here).
 std::string targeting_scenario(const std::string& rule) {
-  return "run { steps: 3 seed: 5 }\n"
+  return "run { steps: 3 seed: 5 }\ncommunities { name: \"k\" workers: 60 }\n"
          "subdistrict { budget_yuan: 100000 targeting: " + rule + " }\n"
          "courtyard_kinds { name: \"a\" count: 60 households { fixed: 60 }\n"
          "  initial_condition { uniform { min: 0.1 max: 0.9 } } initial_collection { uniform { min: 0.1 max: 0.9 } } }\n"
@@ -236,6 +237,35 @@ TEST(Targeting, EachRuleChoosesByItsCriterionAndSaysSoInEvents) {
   // the lottery: another set than first come, and the same one for the same seed
   EXPECT_NE(lottery.courtyards, first.courtyards);
   EXPECT_EQ(choose("TARGETING_LOTTERY").courtyards, lottery.courtyards);
+}
+
+TEST(Targeting, TheRuleAlsoOrdersWhomTheWorkersServeFirst) {
+  // one worker, 43 hours a week: one survey a week among eight courtyards of differing condition
+  auto surveyed_order = [](const std::string& rule, std::vector<double>* condition) {
+    const Model m = model_from_text(
+        "run { steps: 8 seed: 3 }\nsubdistrict { targeting: " + rule + " }\n"
+        "communities { name: \"k\" workers: 1 hours_per_worker_week: 43 }\n"
+        "courtyard_kinds { name: \"a\" count: 8 households { fixed: 86 } initial_condition { uniform { min: 0.1 max: 0.9 } } }\n"
+        "interventions { targets { kind: \"a\" } package { demands_survey { start_month: 0 } } }\n");
+    Simulation sim(m);
+    if (condition)
+      for (int32_t c = 0; c < m.ncourtyard(); ++c) condition->push_back(condition_index(sim.state(), c));
+    std::vector<int32_t> order;
+    for (int w = 0; w < m.steps; ++w) {
+      sim.step();
+      for (const Event& e : sim.step_events())
+        if (e.type == EventType::kInterventionStart) order.push_back(e.courtyard);
+    }
+    return order;
+  };
+  std::vector<double> condition;
+  const auto first = surveyed_order("TARGETING_FIRST_COME", &condition);
+  const auto worst = surveyed_order("TARGETING_WORST_CONDITION_FIRST", nullptr);
+  EXPECT_EQ(first, (std::vector<int32_t>{0, 1, 2, 3, 4, 5, 6, 7}));
+  std::vector<int32_t> ids(condition.size());
+  std::iota(ids.begin(), ids.end(), 0);
+  std::stable_sort(ids.begin(), ids.end(), [&](int32_t a, int32_t b) { return condition[a] < condition[b]; });
+  EXPECT_EQ(worst, ids);  // conditions barely move in eight weeks: the order of the start
 }
 
 }  // namespace
