@@ -36,6 +36,18 @@ int32_t covenant_enforcers(const Model& m, const State& s, int32_t c) {
   return enforcers;
 }
 
+int32_t courtyard_volunteers(const Model& m, const State& s, int32_t c) {
+  const uint16_t inst = s.institutions[c];
+  int32_t volunteers = 0;
+  for (int64_t h = first_household(m, c); h < end_household(m, c); ++h) {
+    if (!occupied(s, h)) continue;
+    const bool party = (inst & kPartyBranch) && (s.flags[h] & kParty);
+    volunteers += party || s.engagement[h] >= kEngagedVolunteer;
+  }
+  if (inst & kCouncil) volunteers += m.courtyards[c].stairwells;
+  return volunteers;
+}
+
 void enforce_covenant(const Week& w, State& s, int32_t c) {
   if (!w.first_week_of_month) return;
   const Model& m = w.model;

@@ -52,6 +52,9 @@ void civic_life(const Week& w, State& s, int32_t c);
 void enforce_covenant(const Week& w, State& s, int32_t c);
 // Enforcers of courtyard c now: known party members, council volunteers and stairwell leads.
 int32_t covenant_enforcers(const Model& m, const State& s, int32_t c);
+// Volunteers of courtyard c now, for the work of interventions: known party members, residents whose
+// engagement is at least 0.7, and under a council a lead for each stairwell.
+int32_t courtyard_volunteers(const Model& m, const State& s, int32_t c);
 
 // The management models' monthly decisions, after the fees (governance/management.cpp): a company
 // leaves after sustained low collection; an owners' committee puts repairs to an art. 278 vote.

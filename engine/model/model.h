@@ -97,6 +97,7 @@ struct Params {
     double accounts_yuan_per_month, cleaning_volunteer_hours_per_household_week, cleaning_yuan_per_household_week;
     double works_staff_hours, award_yuan_per_month, award_volunteer_hours_per_month, activity_yuan_per_month;
     double activity_volunteer_hours_per_month, services_yuan_per_household_month, services_staff_hours_per_week;
+    double volunteer_hours_per_week;
   } costs;
   struct {
     double company_margin, manager_service_level, company_exit_collection, company_exit_months;

@@ -103,6 +103,7 @@ const std::vector<ParamRule>& behaviour_rules() {
       {"costs", "activity_volunteer_hours_per_month", Bound::kNonNegative},
       {"costs", "services_yuan_per_household_month", Bound::kNonNegative},
       {"costs", "services_staff_hours_per_week", Bound::kNonNegative},
+      {"costs", "volunteer_hours_per_week", Bound::kNonNegative},
       {"management_models", "company_margin", Bound::kShare},
       {"management_models", "manager_service_level", Bound::kShare},
       {"management_models", "company_exit_collection", Bound::kShare},

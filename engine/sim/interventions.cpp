@@ -126,7 +126,7 @@ bool is_lasting(const InterventionSpec& iv) {
 }
 
 // TargetLog bits: a wait already logged for this target
-enum : uint8_t { kLoggedStaffWait = 1, kLoggedUnpaid = 2, kUnpaidMonth = 4 };
+enum : uint8_t { kLoggedStaffWait = 1, kLoggedUnpaid = 2, kUnpaidMonth = 4, kShortMonth = 8 };
 
 constexpr double kHoursTolerance = 1e-9;
 
@@ -147,6 +147,19 @@ double Simulation::staff(int32_t c, double hours) {
   }
   state_.staff_hours[c] += static_cast<float>(got);
   return got;
+}
+
+// The courtyard's volunteers give volunteer_hours_per_week each, counted at the first request of a week
+// (the state then); an act takes what is left, up to what it asks.
+double Simulation::volunteers(int32_t c, double hours) {
+  if (volunteer_step_[c] != state_.step) {
+    volunteer_step_[c] = state_.step;
+    volunteer_left_[c] = courtyard_volunteers(model_, state_, c) * model_.params.costs.volunteer_hours_per_week;
+  }
+  const double given = std::min(volunteer_left_[c], hours);
+  volunteer_left_[c] -= given;
+  state_.volunteer_hours[c] += static_cast<float>(given);
+  return given;
 }
 
 bool Simulation::can_pay(Payer payer, int32_t c, double yuan, bool queue_blocked) const {
@@ -203,35 +216,38 @@ void Simulation::run_lasting(const InterventionSpec& iv, const Week& w, int64_t 
     e.payer = static_cast<int16_t>(iv.payer);
     event_slots().push(c, e);
   }
-  double delivered = paid ? 1.0 : 0.0;
+  // the community's workers, then the courtyard's volunteers
   const double need = iv.staff_hours_per_week + iv.staff_hours_per_household_week * households;
-  if (paid && need > 0) {
-    const double got = staff(c, need);
-    delivered = got >= need - kHoursTolerance ? 1.0 : got / need;
+  const double got = paid && need > 0 ? staff(c, need) : 0;
+  const double staffed = !paid ? 0.0 : need <= 0 || got >= need - kHoursTolerance ? 1.0 : got / need;
+  double asked = iv.volunteer_hours_per_week + iv.volunteer_hours_per_household_week * households;
+  if (w.first_week_of_month) asked += iv.volunteer_hours_per_month;
+  const double given = paid && asked > 0 ? volunteers(c, asked) : 0;
+  const double helped = !paid ? 0.0 : asked <= 0 || given >= asked - kHoursTolerance ? 1.0 : given / asked;
+  // a monthly act is held the months its volunteers turn out for (at least half the hours it asks)
+  if (w.first_week_of_month && iv.volunteer_hours_per_month > 0) {
+    if (helped >= 0.5) logged &= static_cast<uint8_t>(~kShortMonth);
+    else logged |= kShortMonth;
   }
-  if (delivered > 0) {
-    double volunteers = (iv.volunteer_hours_per_week + iv.volunteer_hours_per_household_week * households) * delivered;
-    if (w.first_week_of_month) volunteers += iv.volunteer_hours_per_month;
-    s.volunteer_hours[c] += static_cast<float>(volunteers);
-  }
-  const float share = static_cast<float>(delivered);
   switch (iv.type) {
-    case InterventionType::kCleaning:
-      s.cleaning_share[c] = std::min(1.f, s.cleaning_share[c] + static_cast<float>(iv.value * iv.intensity) * share);
+    case InterventionType::kCleaning:  // volunteers and residents clear the rubble
+      s.cleaning_share[c] = std::min(1.f, s.cleaning_share[c] + static_cast<float>(iv.value * iv.intensity * helped));
       break;
-    case InterventionType::kHomeVisits: s.visit_coverage[c] = static_cast<float>(iv.value * iv.intensity) * share; break;
-    case InterventionType::kServices: s.services_level[c] = static_cast<float>(iv.value * iv.intensity) * share; break;
-    case InterventionType::kReceptionStation:  // open the weeks it is at least half staffed
-      if (share >= 0.5f) s.institutions[c] |= kReception;
+    case InterventionType::kHomeVisits: s.visit_coverage[c] = static_cast<float>(iv.value * iv.intensity) * static_cast<float>(staffed); break;
+    case InterventionType::kServices: s.services_level[c] = static_cast<float>(iv.value * iv.intensity) * static_cast<float>(staffed); break;
+    case InterventionType::kReceptionStation: {  // staffed in turns: open the weeks at least half the turns are
+      const double turns = paid ? (got + given) / std::max(need + asked, 1e-9) : 0.0;
+      if (turns >= 0.5 - kHoursTolerance) s.institutions[c] |= kReception;
       else s.institutions[c] &= static_cast<uint16_t>(~kReception);
       break;
+    }
     case InterventionType::kAwards:
     case InterventionType::kActivity:
     case InterventionType::kTransparencyBoard: {
       const uint16_t flag = iv.type == InterventionType::kAwards ? kAwards
                             : iv.type == InterventionType::kActivity ? kActivities
                                                                       : kTransparency;
-      if (paid) s.institutions[c] |= flag;
+      if (paid && !(logged & kShortMonth)) s.institutions[c] |= flag;
       else s.institutions[c] &= static_cast<uint16_t>(~flag);
       break;
     }
@@ -387,13 +403,13 @@ void Simulation::apply_interventions(const Week& w) {
         chosen.payer = static_cast<int16_t>(iv.payer);
         event_slots().push(c, chosen);
       }
-      s.volunteer_hours[c] += static_cast<float>(iv.volunteer_hours);
+      const double given = iv.volunteer_hours > 0 ? volunteers(c, iv.volunteer_hours) : 0;
       e.type = EventType::kInterventionStart;
       e.amount = cost;
       e.outcome = 1;
       e.payer = cost > 0 ? static_cast<int16_t>(iv.payer) : 0;
       e.staff_hours = static_cast<float>(hours);
-      e.volunteer_hours = static_cast<float>(iv.volunteer_hours);
+      e.volunteer_hours = static_cast<float>(given);
       e.wait_weeks = step - target_due_[slot];
       event_slots().push(c, e);  // before the events the intervention causes (a meeting, a levy)
       // improvements paid from outside are seen like those paid from the fund

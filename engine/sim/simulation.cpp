@@ -65,6 +65,8 @@ Simulation::Simulation(const Model& model) : model_(model) {
   order_.reserve(most_targets);
   order_key_.assign(most_targets, 0.0);
   criterion_.assign(static_cast<size_t>(nc), 0.0);
+  volunteer_step_.assign(static_cast<size_t>(nc), -1);
+  volunteer_left_.assign(static_cast<size_t>(nc), 0.0);
   budget_left_ = model.subdistrict_budget;
   community_budget_left_.assign(model.community_budget_per_year.begin(), model.community_budget_per_year.end());
   worker_offset_.push_back(0);

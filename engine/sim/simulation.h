@@ -77,6 +77,7 @@ class Simulation {
   // interventions.cpp: the community's workers (a worker works in one courtyard a week), payments,
   // a lasting act's week, and the order the subdistrict takes courtyards waiting for its money
   double staff(int32_t c, double hours);
+  double volunteers(int32_t c, double hours);
   bool can_pay(Payer payer, int32_t c, double yuan, bool queue_blocked) const;
   void pay(Payer payer, int32_t c, double yuan);
   void run_lasting(const InterventionSpec& iv, const Week& w, int64_t slot, int32_t c);
@@ -112,6 +113,8 @@ class Simulation {
   std::vector<int32_t> worker_offset_;         // (ncommunity+1) first worker of each community
   std::vector<int32_t> worker_courtyard_;      // (nworker) where the worker is this week, -1 free
   std::vector<double> worker_hours_left_;      // (nworker) hours left this week
+  std::vector<int32_t> volunteer_step_;        // (ncourtyard) step the volunteers' week was counted, -1
+  std::vector<double> volunteer_left_;         // (ncourtyard) volunteers' hours left this week
 
   // relocation scratch
   std::vector<double> attraction_;        // (ncourtyard) vacancies x attractiveness

@@ -170,6 +170,32 @@ TEST(Actors, AWorkerWorksInOneCourtyardAWeek) {
   EXPECT_FLOAT_EQ(sim.state().staff_hours[1], 43.f);
 }
 
+TEST(Actors, WithoutVolunteersTheCleanUpDoesNotHappen) {
+  // a clean-up campaign and monthly activities in a disordered courtyard whose party members are known;
+  // the same with volunteers who give no hours
+  const std::string text =
+      "run { steps: 12 }\nsubdistrict { budget_yuan: 100000 }\n"
+      "courtyards { name: \"c\" initial_disorder: 0.6 party_member_share: 0.2 }\n"
+      "interventions { package { party_members_known { start_month: 0 } cleaning_campaign { start_month: 0 }\n"
+      "  activities { start_month: 0 } } }\n";
+  auto run = [&](const std::vector<std::string>& o) {
+    const Model m = model_from_text(text, o);
+    Simulation sim(m);
+    double hours = 0;
+    for (int w = 0; w < m.steps; ++w) {
+      sim.step();
+      hours += sim.state().volunteer_hours[0];
+      sim.reset_interval_counters();
+    }
+    return std::pair<double, double>{sim.state().disorder[0], hours};
+  };
+  const auto [with_disorder, with_hours] = run({});
+  const auto [without_disorder, without_hours] = run({"behaviour.costs.volunteer_hours_per_week=0"});
+  EXPECT_GT(with_hours, 50.0);          // 12 weeks of cleaning (8.6 h) and 3 months of activities (8 h)
+  EXPECT_EQ(without_hours, 0.0);
+  EXPECT_LT(with_disorder, 0.5 * without_disorder);  // the campaign removes 30% of disorder a week
+}
+
 // ---- budgets and targeting ----------------------------------------------------------------------
 
 // 60 courtyards differing in condition and collection; repairs at 10,000 yuan each; money for 10 (and
