@@ -226,7 +226,6 @@ std::vector<InterventionSpec> expand_package(const courtyard::v1::Package& pkg, 
                                              const Params& params, bool legacy_payer, int32_t steps,
                                              int32_t first_index) {
   const double month = pkg.weeks_per_month();
-  const auto& k = params.costs;
   const auto gone = left_out(pkg);
   struct Present {
     const ComponentKind* kind;

@@ -37,8 +37,9 @@ TEST(Packages, EveryComponentAndStepCanBeLeftOut) {
     SCOPED_TRACE(name);
     const Model m = model_from_file(kPilot, {"interventions[0].package.without[0]=" + name, "run.steps=60"});
     EXPECT_LT(m.interventions.size(), full.interventions.size());
-    if (std::find(package_step_names().begin(), package_step_names().end(), name) == package_step_names().end())
+    if (std::find(package_step_names().begin(), package_step_names().end(), name) == package_step_names().end()) {
       EXPECT_EQ(find_component(m, name), -1);
+    }
     Simulation sim(m);
     for (int w = 0; w < 60; ++w) sim.step();  // and the reduced package runs
   }
