@@ -198,8 +198,8 @@ courtyard::v1::Package case_package(const courtyard::v1::OneTwoThreeFour& legacy
 // Problems of a package at `path` (an intervention's `package`): ranges, names in `without`, and a
 // component that needs one the package lacks.
 std::vector<Diagnostic> validate_package(const courtyard::v1::Package& pkg, const FieldPath& path, const Locator& locator);
-// The hours a plain (non-package) intervention takes, by its type (docs/ODD.md 7.19.4); its yuan stay
-// its cost_yuan.
+// The hours a plain (non-package) intervention takes, by its type (docs/ODD.md 7.19.4): the staff
+// hours, and a meeting's volunteers; its yuan stay its cost_yuan.
 void set_plain_act_hours(InterventionSpec& iv, const Params& params);
 // One intervention per component, from `base` (the package's start, targets and condition); the first
 // gets index `first_index` in the model. `legacy_payer`: hardware works take base's payer unless set.

@@ -318,6 +318,8 @@ void set_plain_act_hours(InterventionSpec& iv, const Params& params) {
   set_act_costs(iv, params, iv.value, iv.intensity, true);
   iv.cost_yuan = cost_yuan;
   iv.yuan_per_week = iv.yuan_per_household_week = iv.yuan_per_month = iv.yuan_per_household_month = 0;
+  // a plain lasting act is bought, not done by the courtyard's volunteers: it does not wait for them
+  iv.volunteer_hours_per_week = iv.volunteer_hours_per_household_week = iv.volunteer_hours_per_month = 0;
   if (iv.type == InterventionType::kMeeting && iv.caller == Caller::kCouncil) iv.staff_hours = 0;  // volunteers
 }
 
