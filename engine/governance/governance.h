@@ -22,7 +22,8 @@ struct OwnerVote {
 // Participation: owners holding >= 2/3 of the area and >= 2/3 of the owners.
 bool art278_quorum(const OwnerVote& v);
 // Quorum, then approval: ordinary matters need more than half of the participating owners and of their
-// area; major matters (maintenance funds, rebuilding) at least 3/4 of each.
+// area; major matters (items 6-8: raising maintenance funds, rebuilding, changing the use of common
+// parts) at least 3/4 of each.
 bool art278_adopted(const OwnerVote& v, bool major);
 
 struct MeetingResult {
