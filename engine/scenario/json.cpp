@@ -369,7 +369,7 @@ Parsed parse_json(const std::string& file, const std::string& raw) {
         }
       }
       // the path as the protobuf library prints it: look its longest known prefix up
-      SourceLoc loc{file, 0, 0};
+      SourceLoc loc{file, 1, 1};  // a path not found (or none): the start of the document
       for (std::string p = path; !p.empty();) {
         if (auto it = locator->positions().find(p); it != locator->positions().end()) {
           loc = {file, it->second.first, it->second.second};

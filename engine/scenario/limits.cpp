@@ -53,7 +53,7 @@ std::string clip(std::string_view s) {
 
 std::vector<Diagnostic> check_file_size(const std::string& file, uintmax_t bytes) {
   if (bytes <= kMaxFileBytes) return {};
-  return {make_diagnostic({file, 0, 0}, "",
+  return {make_diagnostic({file, 1, 1}, "",
                           "the file is " + std::to_string(bytes >> 20) + " MiB, more than the limit of " +
                               std::to_string(kMaxFileBytes >> 20) + " MiB (docs/scenario-format.md, \"Limits\")")};
 }

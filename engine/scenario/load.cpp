@@ -161,7 +161,7 @@ ParsedText parse_text_format_message(const std::string& file, const std::string&
   parser.AllowUnknownField(true);  // see the note at the top: reported, then rejected
   const bool ok = parser.ParseFromString(text, message);
   out.errors = errors.take();
-  if (!ok && out.errors.empty()) out.errors.push_back(make_diagnostic({file, 0, 0}, "", "cannot parse"));
+  if (!ok && out.errors.empty()) out.errors.push_back(make_diagnostic({file, 1, 1}, "", "cannot parse"));
   // retired names: the parser skips them without a word
   for (Diagnostic& d : find_retired_text_fields(file, text, message->GetDescriptor())) out.errors.push_back(std::move(d));
   std::stable_sort(out.errors.begin(), out.errors.end(), [](const Diagnostic& a, const Diagnostic& b) {

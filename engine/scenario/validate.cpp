@@ -36,7 +36,10 @@ class Checker {
   explicit Checker(const Locator& locator) : locator_(locator) {}
 
   void fail(const FieldPath& path, const std::string& message) {
-    out_.push_back(make_diagnostic(locator_.locate(path), path_string(path), message));
+    SourceLoc loc = locator_.locate(path);
+    // nothing written to point at (no courtyards at all): the start of the file, as sweep files do
+    if (loc.line == 0) loc.line = loc.column = 1;
+    out_.push_back(make_diagnostic(loc, path_string(path), message));
   }
   // lo <= x <= hi (false for NaN)
   bool range(double x, double lo, double hi, const FieldPath& path) {
