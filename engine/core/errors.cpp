@@ -15,32 +15,56 @@ std::string Diagnostic::format() const {
 }
 
 namespace {
-// Every run of more than kLongRun characters without a space (a name, a value, a token a parser
-// echoes) cut to kKeep characters and "…": a 1 MB name is not printed whole.
-constexpr size_t kLongRun = 100, kKeep = 80;
+// Long text echoed in a message is cut to kKeep characters and "…", so a 1 MB name is not printed
+// whole: a quoted string ("...", a name or a value) longer than kLongQuoted characters, and a run
+// without spaces or quotes (a token a parser echoes) longer than kLongRun, which no file path
+// (PATH_MAX 4096) reaches.
+constexpr size_t kKeep = 80, kLongQuoted = 100, kLongRun = 4200;
+
+bool continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+// characters (UTF-8) in s[from, to), and the byte offset after the first `keep` of them
+size_t count_chars(const std::string& s, size_t from, size_t to, size_t keep, size_t* keep_end) {
+  size_t chars = 0;
+  *keep_end = to;
+  for (size_t i = from; i < to; ++i) {
+    if (continuation(s[i])) continue;
+    if (chars == keep) *keep_end = i;
+    ++chars;
+  }
+  return chars;
+}
+
 std::string clip_long_runs(const std::string& s) {
   std::string out;
-  size_t start = 0;
-  while (start < s.size()) {
-    size_t end = s.find_first_of(" \n", start);
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t keep_end = 0;
+    if (s[i] == '"') {
+      if (const size_t close = s.find('"', i + 1); close != std::string::npos) {
+        if (count_chars(s, i + 1, close, kKeep, &keep_end) > kLongQuoted) {
+          out.append(s, i, keep_end - i);
+          out += "\u2026\"";
+        } else {
+          out.append(s, i, close + 1 - i);
+        }
+        i = close + 1;
+        continue;
+      }
+    }
+    if (s[i] == ' ' || s[i] == '\n' || s[i] == '"') {  // a separator (or an unpaired quote)
+      out += s[i++];
+      continue;
+    }
+    size_t end = s.find_first_of(" \n\"", i);
     if (end == std::string::npos) end = s.size();
-    // keep: the byte offset after kKeep characters (an opening quote not counted)
-    const size_t body = s[start] == '"' || s[start] == '\'' ? start + 1 : start;
-    size_t chars = 0, keep = end;
-    for (size_t i = body; i < end; ++i) {
-      if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;
-      if (chars == kKeep) keep = i;
-      ++chars;
-    }
-    if (chars > kLongRun) {
-      out.append(s, start, keep - start);
+    if (count_chars(s, i, end, kKeep, &keep_end) > kLongRun) {
+      out.append(s, i, keep_end - i);
       out += "\u2026";
-      if (s[end - 1] == '"' || s[end - 1] == '\'') out += s[end - 1];  // the closing quote stays
     } else {
-      out.append(s, start, end - start);
+      out.append(s, i, end - i);
     }
-    if (end < s.size()) out += s[end];
-    start = end + 1;
+    i = end;
   }
   return out;
 }
