@@ -26,7 +26,7 @@ expect() {
     echo "FAIL courtyard $*: stderr lacks '$needle': ${err:0:400}"
     failed=1
   else
-    echo "ok   courtyard ${*:0:3}"
+    echo "ok   courtyard ${*:1:2}"
   fi
 }
 
