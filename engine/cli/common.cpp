@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <thread>
 
 #include "core/errors.h"
 
@@ -37,6 +38,15 @@ LoadedScenario load(const ScenarioArgs& a) {
   if (a.path.empty())
     return load_scenario_text("<embedded:demo_district>", embedded_default_scenario(), false, overrides);
   return load_scenario(a.path, overrides);
+}
+
+int cap_to_hardware(int requested, const char* option) {
+  // unknown (0): no cap below 1024
+  const unsigned hardware = std::thread::hardware_concurrency();
+  const int cap = hardware > 0 ? static_cast<int>(std::min(hardware, 1u << 20)) : 1024;
+  if (requested <= cap) return requested;
+  std::fprintf(stderr, "note: %s %d is more than the %d hardware threads here; using %d\n", option, requested, cap, cap);
+  return cap;
 }
 
 int threads_default() {

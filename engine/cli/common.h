@@ -31,6 +31,10 @@ bool parse_command(int argc, char** argv, boost::program_options::options_descri
 
 // Worker threads when --threads is not given: $SLURM_CPUS_PER_TASK when set, else all cores.
 int threads_default();
+// `requested` threads (or concurrent runs), at most std::thread::hardware_concurrency(): more only
+// costs memory (each thread has its own stack and scratch), so a larger request is lowered, with a
+// note on stderr naming `option` (docs/scenario-format.md, "Resource limits").
+int cap_to_hardware(int requested, const char* option);
 
 // What a run cost, from its cost metrics (staff_hours, volunteer_hours, spent_*): they are sums over the
 // interval since the previous record, so a run's total is their sum over all records.

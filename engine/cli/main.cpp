@@ -141,6 +141,7 @@ int cmd_run(int argc, char** argv, const std::string& command_line) {
   if (!parse_progress_mode(progress, &mode)) throw UsageError("--progress must be auto, bar, log or none");
   if (vm.count("threads") && threads < 1) throw UsageError("--threads must be at least 1");
   if (threads == 0) threads = threads_default();
+  threads = cap_to_hardware(threads, "--threads");
 
   const LoadedScenario loaded = load(a);
   const Model model = build_model(loaded);

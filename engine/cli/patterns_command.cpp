@@ -73,6 +73,7 @@ int cmd_patterns(int argc, char** argv) {
   if (seeds < 1 || seeds > 1000) throw UsageError("--seeds must be in [1, 1000]");
   if (vm.count("threads") && threads < 1) throw UsageError("--threads must be at least 1");
   if (threads == 0) threads = threads_default();
+  threads = cap_to_hardware(threads, "--threads");
 
   std::vector<const patterns::Probe*> probes;
   if (only.empty()) {

@@ -147,8 +147,8 @@ int run_here(const std::string& sweep_path, const std::string& dir, int threads,
                          std::to_string(share.size()) + " runs");
   RunContext ctx{&plan, &design, &folder, command_line, &g_stop.abandon, &log};
   LocalOptions options;
-  options.threads = threads > 0 ? threads : threads_default();
-  options.concurrent = concurrent;
+  options.threads = cap_to_hardware(threads > 0 ? threads : threads_default(), "--threads");
+  options.concurrent = concurrent > 0 ? cap_to_hardware(concurrent, "--concurrent") : concurrent;
   options.quiet = quiet;
   const Tally t = run_local(ctx, share, options, g_stop);
   const int64_t left = static_cast<int64_t>(share.size()) - t.skipped - t.done - t.failed;
@@ -245,7 +245,7 @@ int sweep_run(int argc, char** argv) {
         const Folder folder(dir, static_cast<int64_t>(design.runs.size()), plan.summary_only);
         Log log(dir);
         RunContext ctx{&plan, &design, &folder, command_line, &g_stop.abandon, &log};
-        const Tally t = run_mpi(mpi, ctx, threads, g_stop, quiet);
+        const Tally t = run_mpi(mpi, ctx, threads > 0 ? cap_to_hardware(threads, "--threads") : threads, g_stop, quiet);
         if (!lead) return t.interrupted > 0 ? kExitInterrupted : kExitOk;
         const int64_t left = static_cast<int64_t>(design.runs.size()) - t.skipped - t.done - t.failed;
         std::printf("sweep \"%s\": %zu runs in %s; %lld done now, %lld failed, %lld complete before, %lld left\n",

@@ -7,6 +7,7 @@
 // the text parser's ParseInfoTree, the JSON key index, or a --set override, whichever set it.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -191,6 +192,9 @@ struct ParamRule {
 const std::vector<ParamRule>& behaviour_rules();
 
 // ---- packages (package.cpp) --------------------------------------------------------------------
+// A package's month length and months: bounded so that months x weeks_per_month stays far from int32_t.
+inline constexpr double kMaxWeeksPerMonth = 10000;
+inline constexpr double kMaxPackageMonths = 100000;
 // The components of `pkg` its `without` leaves out (with those needing them), in the case's order.
 std::vector<std::string> package_left_out(const courtyard::v1::Package& pkg);
 // The pilot's package in the case's order, from the 1-2-3-4 shorthand.
@@ -206,5 +210,41 @@ void set_plain_act_hours(InterventionSpec& iv, const Params& params);
 std::vector<InterventionSpec> expand_package(const courtyard::v1::Package& pkg, const InterventionSpec& base,
                                              const Params& params, bool legacy_payer, int32_t steps,
                                              int32_t first_index);
+
+}  // namespace courtyard::scenario_detail
+
+namespace courtyard::scenario_detail {
+
+// ---- input limits (docs/scenario-format.md, "Limits") -------------------------------------------
+
+// Checked before any parser sees the text, so that no input can exhaust the stack (protobuf's text
+// parser skips unknown fields recursively) or the memory: the largest real scenario is a few hundred
+// KB, nests 6 levels deep and has no line past 300 bytes.
+inline constexpr size_t kMaxFileBytes = size_t{64} << 20;  // 64 MiB
+inline constexpr size_t kMaxLineBytes = size_t{64} << 10;  // 64 KiB
+inline constexpr int kMaxNesting = 64;                     // levels of { } / < > / [ ]
+// Resource limits, validation rules (docs/scenario-format.md, "Resource limits").
+inline constexpr int64_t kMaxHouseholds = 200'000'000;        // ~40 bytes of state each: 8 GB
+inline constexpr int64_t kMaxCourtyards = 10'000'000;
+inline constexpr int64_t kMaxBlockBytes = int64_t{1} << 30;   // the output's buffer of one block: 1 GiB
+// Names and values echoed in messages are cut to this many characters, then "…".
+inline constexpr size_t kMaxEchoChars = 80;
+
+// `text` without a leading UTF-8 byte-order mark.
+std::string_view strip_bom(std::string_view text);
+// Whether `file` (its size on disk) is past kMaxFileBytes: the diagnostic, or nothing.
+std::vector<Diagnostic> check_file_size(const std::string& file, uintmax_t bytes);
+// The file size, line length and nesting limits, checked without parsing (strings and comments of
+// text format, strings of JSON, are skipped when counting brackets). Empty: within the limits.
+std::vector<Diagnostic> check_input_limits(const std::string& file, std::string_view text, bool json);
+// Fields of text format whose names are retired (`reserved` in the schema): protobuf's text parser skips
+// them silently, so a file that still sets one would run with the default. One diagnostic each, at
+// FILE:LINE:COL of the name. `root` is the message type of the whole file.
+std::vector<Diagnostic> find_retired_text_fields(const std::string& file, std::string_view text,
+                                                 const pb::Descriptor* root);
+// The message for a retired field name.
+std::string retired_message(const pb::Descriptor* type, std::string_view name);
+// `s` cut to kMaxEchoChars characters (UTF-8), with "…" when cut.
+std::string clip(std::string_view s);
 
 }  // namespace courtyard::scenario_detail

@@ -6,7 +6,6 @@
 // Reading the document ourselves gives FILE:LINE:COL for syntax errors, for every unknown key and
 // for values of the wrong shape, and a key index so that later (semantic) errors are located too.
 #include <cctype>
-#include <regex>
 #include <set>
 
 #include <google/protobuf/util/json_util.h>
@@ -112,6 +111,14 @@ class JsonIndexer {
   void value(const std::string& path, const pb::FieldDescriptor* field, bool element,
              const pb::Descriptor* message) {
     skip_space();
+    // nesting is limited before parsing too; the indexer keeps its own cap (it recurses)
+    struct Depth {
+      int& d;
+      explicit Depth(int& depth) : d(depth) { ++d; }
+      ~Depth() { --d; }
+    } depth(depth_);
+    if (depth_ > kMaxNesting)
+      syntax("nested more than " + std::to_string(kMaxNesting) + " levels deep, the limit (docs/scenario-format.md, \"Limits\")");
     const int line = line_, column = column_;
     Kind kind;
     switch (peek()) {
@@ -143,7 +150,7 @@ class JsonIndexer {
           problem(line, column, path, "not valid UTF-8 (byte " + std::to_string(bad + 1) + " of " +
                                           std::to_string(s.size()) + "): " + kUtf8Advice);
         else if (field && field->cpp_type() == pb::FieldDescriptor::CPPTYPE_ENUM && !field->enum_type()->FindValueByName(s))
-          problem(line, column, path, "unknown " + field->enum_type()->name() + " \"" + s + "\"");
+          problem(line, column, path, "unknown " + field->enum_type()->name() + " \"" + clip(s) + "\"");
         break;
       }
       case Kind::kNumber: number(); break;
@@ -175,8 +182,10 @@ class JsonIndexer {
         f = type->FindFieldByName(key);
         if (!f) f = type->FindFieldByCamelcaseName(key);
         child = (path.empty() ? "" : path + ".") + (f ? f->name() : key);
-        if (!f) {
-          problem(line, column, child, "unknown field \"" + key + "\" in " + type->name() + did_you_mean(type, key));
+        if (!f && (type->IsReservedName(key) || type->IsReservedName(snake_case(key)))) {
+          problem(line, column, child, retired_message(type, key));
+        } else if (!f) {
+          problem(line, column, child, "unknown field \"" + clip(key) + "\" in " + type->name() + did_you_mean(type, key));
         } else if (!seen.insert(f).second) {
           problem(line, column, child, "written twice");
         } else if (const pb::OneofDescriptor* oneof = f->containing_oneof()) {
@@ -196,6 +205,20 @@ class JsonIndexer {
       expect('}', "',' or '}'");
       return;
     }
+  }
+
+  // lowerCamelCase to the proto name: fooBar -> foo_bar
+  static std::string snake_case(const std::string& key) {
+    std::string out;
+    for (const char ch : key) {
+      if (ch >= 'A' && ch <= 'Z') {
+        out += '_';
+        out += static_cast<char>(ch - 'A' + 'a');
+      } else {
+        out += ch;
+      }
+    }
+    return out;
   }
 
   static std::string oneof_list(const pb::OneofDescriptor* oneof) {
@@ -304,6 +327,7 @@ class JsonIndexer {
   std::vector<Diagnostic>* errors_;
   size_t pos_ = 0;
   int line_ = 1, column_ = 1;
+  int depth_ = 0;
   std::map<std::string, std::pair<int, int>> positions_;
 };
 
@@ -315,8 +339,15 @@ std::map<std::string, std::pair<int, int>> index_json(const std::string& file, c
   return JsonIndexer(file, text, errors).run(root);
 }
 
-Parsed parse_json(const std::string& file, const std::string& text) {
+Parsed parse_json(const std::string& file, const std::string& raw) {
   Parsed out;
+  out.errors = check_input_limits(file, raw, true);
+  if (!out.errors.empty()) {
+    out.locator = std::make_unique<FileOnlyLocator>(file);
+    return out;
+  }
+  // protobuf's JSON parser does not take a byte-order mark
+  const std::string text(strip_bom(raw));
   auto positions = index_json(file, text, courtyard::v1::Scenario::descriptor(), &out.errors);
   auto locator = std::make_unique<PathMapLocator>(file, std::move(positions));
   if (out.errors.empty()) {
@@ -326,15 +357,19 @@ Parsed parse_json(const std::string& file, const std::string& text) {
     const auto status = pb::util::JsonStringToMessage(text, &out.spec, options);
     if (!status.ok()) {
       const std::string message(status.message());
-      static const std::regex with_path(R"re(^\(([^)]*)\):?\s*(.*)$)re");
-      std::smatch m;
+      // "(path): what" or "(path) what": taken apart by hand (std::regex recurses per character)
       std::string path, what = message;
-      if (std::regex_match(message, m, with_path)) {
-        path = m[1];
-        what = m[2];
+      if (!message.empty() && message[0] == '(') {
+        if (const size_t close = message.find(')'); close != std::string::npos) {
+          path = message.substr(1, close - 1);
+          size_t rest = close + 1;
+          if (rest < message.size() && message[rest] == ':') ++rest;
+          while (rest < message.size() && std::isspace(static_cast<unsigned char>(message[rest]))) ++rest;
+          what = message.substr(rest);
+        }
       }
       // the path as the protobuf library prints it: look its longest known prefix up
-      SourceLoc loc{file, 0, 0};
+      SourceLoc loc{file, 1, 1};  // a path not found (or none): the start of the document
       for (std::string p = path; !p.empty();) {
         if (auto it = locator->positions().find(p); it != locator->positions().end()) {
           loc = {file, it->second.first, it->second.second};

@@ -5,11 +5,11 @@
 // error, so a file with three misspelt fields would take three runs to fix. Allowing unknown
 // fields turns each into a warning and parsing goes on; we then report every warning as an error,
 // so unknown fields stay errors (the file is rejected) but all of them are reported at once.
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 #include <google/protobuf/io/tokenizer.h>
@@ -57,6 +57,22 @@ class TextLocator : public Locator {
   std::unique_ptr<pb::TextFormat::ParseInfoTree> tree_;
 };
 
+// `message` as PREFIX a MIDDLE b "` with an optional final '.': a and b (no quotes inside them).
+bool two_quoted(std::string_view message, std::string_view prefix, std::string_view middle, std::string_view* a,
+                std::string_view* b) {
+  if (message.substr(0, prefix.size()) != prefix) return false;
+  message.remove_prefix(prefix.size());
+  const size_t mid = message.find(middle);
+  if (mid == std::string_view::npos) return false;
+  *a = message.substr(0, mid);
+  message.remove_prefix(mid + middle.size());
+  if (!message.empty() && message.back() == '.') message.remove_suffix(1);
+  if (message.empty() || message.back() != '"') return false;
+  message.remove_suffix(1);
+  *b = message;
+  return a->find('"') == std::string_view::npos && b->find('"') == std::string_view::npos;
+}
+
 // Collects the parser's errors and warnings (unknown fields), positions made 1-based.
 class CollectingErrors : public pb::io::ErrorCollector {
  public:
@@ -78,20 +94,20 @@ class CollectingErrors : public pb::io::ErrorCollector {
     d.column = line >= 0 && column >= 0 ? character_column(text_, line, column) : 0;
     d.message = message;
     // protobuf points at the token after an unknown field's name; point at the name and suggest
-    static const std::regex unknown(R"re(Message type "([\w.]+)" has no field named "(\w+)"\.?)re");
-    std::smatch m;
-    if (std::regex_match(message, m, unknown)) {
-      const std::string type_name = m[1], field = m[2];
-      const pb::Descriptor* type = pb::DescriptorPool::generated_pool()->FindMessageTypeByName(type_name);
-      const std::string short_name = type ? type->name() : type_name;
-      d.message = "unknown field \"" + field + "\" in " + short_name + did_you_mean(type, field);
+    // (the messages are taken apart by hand: std::regex recurses per character of a long name)
+    std::string_view type_name, name;
+    if (two_quoted(message, "Message type \"", "\" has no field named \"", &type_name, &name)) {
+      const std::string field(name);
+      const pb::Descriptor* type = pb::DescriptorPool::generated_pool()->FindMessageTypeByName(std::string(type_name));
+      const std::string short_name = type ? type->name() : std::string(type_name);
+      d.message = "unknown field \"" + clip(field) + "\" in " + short_name + did_you_mean(type, field);
       if (d.line > 0) d.column = name_column(line, column, field, d.column);
     }
     // the same for an unknown enum value: point at the value
-    static const std::regex bad_enum(R"re(Unknown enumeration value of "(\w+)" for field "(\w+)"\.?)re");
-    if (std::regex_match(message, m, bad_enum)) {
-      d.message = "unknown value \"" + std::string(m[1]) + "\" for field \"" + std::string(m[2]) + "\"";
-      if (d.line > 0) d.column = name_column(line, column, m[1], d.column);
+    std::string_view value, enum_field;
+    if (two_quoted(message, "Unknown enumeration value of \"", "\" for field \"", &value, &enum_field)) {
+      d.message = "unknown value \"" + clip(value) + "\" for field \"" + clip(enum_field) + "\"";
+      if (d.line > 0) d.column = name_column(line, column, std::string(value), d.column);
     }
     diagnostics_.push_back(std::move(d));
   }
@@ -128,8 +144,15 @@ class CollectingErrors : public pb::io::ErrorCollector {
 
 }  // namespace
 
-ParsedText parse_text_format_message(const std::string& file, const std::string& text, pb::Message* message) {
+ParsedText parse_text_format_message(const std::string& file, const std::string& raw, pb::Message* message) {
   ParsedText out;
+  // the limits first: the parser recurses into unknown fields without a depth limit
+  out.errors = check_input_limits(file, raw, false);
+  if (!out.errors.empty()) {
+    out.locator = std::make_unique<FileOnlyLocator>(file);
+    return out;
+  }
+  const std::string text(strip_bom(raw));  // positions as an editor shows them, after the mark
   auto tree = std::make_unique<pb::TextFormat::ParseInfoTree>();
   CollectingErrors errors(file, text);
   pb::TextFormat::Parser parser;
@@ -138,7 +161,12 @@ ParsedText parse_text_format_message(const std::string& file, const std::string&
   parser.AllowUnknownField(true);  // see the note at the top: reported, then rejected
   const bool ok = parser.ParseFromString(text, message);
   out.errors = errors.take();
-  if (!ok && out.errors.empty()) out.errors.push_back(make_diagnostic({file, 0, 0}, "", "cannot parse"));
+  if (!ok && out.errors.empty()) out.errors.push_back(make_diagnostic({file, 1, 1}, "", "cannot parse"));
+  // retired names: the parser skips them without a word
+  for (Diagnostic& d : find_retired_text_fields(file, text, message->GetDescriptor())) out.errors.push_back(std::move(d));
+  std::stable_sort(out.errors.begin(), out.errors.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::make_pair(a.line, a.column) < std::make_pair(b.line, b.column);
+  });
   out.locator = std::make_unique<TextLocator>(file, text, std::move(tree));
   return out;
 }
@@ -166,6 +194,10 @@ bool looks_like_json(const std::string& path, const std::string& text) {
 LoadedScenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) throw IoError("cannot read scenario " + path + ": is a folder");
+  // too large: refused before it is read
+  if (const uintmax_t bytes = std::filesystem::file_size(path, ec); !ec) {
+    if (auto size = check_file_size(path, bytes); !size.empty()) throw ScenarioError(std::move(size));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw IoError("cannot read scenario " + path + ": " + std::strerror(errno));
   std::ostringstream buffer;

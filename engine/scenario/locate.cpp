@@ -115,7 +115,7 @@ size_t edit_distance(std::string_view a, std::string_view b) {
 }  // namespace
 
 std::string did_you_mean(const pb::Descriptor* type, std::string_view name) {
-  if (!type) return "";
+  if (!type || name.size() > 200) return "";  // no field name is that long; the distances would cost
   const pb::FieldDescriptor* best = nullptr;
   size_t best_distance = std::numeric_limits<size_t>::max();
   for (int i = 0; i < type->field_count(); ++i) {

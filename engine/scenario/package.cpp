@@ -179,6 +179,19 @@ void set_act_costs(InterventionSpec& iv, const Params& params, double level, dou
   }
 }
 
+namespace {
+// Months to weeks (steps), rounded, and held to [0, kMaxPackageSteps]: validation keeps months and
+// weeks_per_month small, and the clamp keeps every sum of a few such offsets within int32_t whatever
+// reaches here (a run has at most 100,000 steps, so the clamp changes no run).
+constexpr int32_t kMaxPackageSteps = int32_t{1} << 28;
+int32_t months_to_steps(double months, double weeks_per_month) {
+  const double steps = months * weeks_per_month;
+  if (!(steps >= 0)) return 0;
+  if (steps >= kMaxPackageSteps) return kMaxPackageSteps;
+  return static_cast<int32_t>(std::lround(steps));
+}
+}  // namespace
+
 std::vector<Diagnostic> validate_package(const courtyard::v1::Package& pkg, const FieldPath& path,
                                          const Locator& locator) {
   std::vector<Diagnostic> out;
@@ -187,8 +200,9 @@ std::vector<Diagnostic> validate_package(const courtyard::v1::Package& pkg, cons
   };
   const pb::Descriptor* root = courtyard::v1::Scenario::descriptor();
   auto sub = [&](const FieldPath& base, std::string_view name, int index = -1) { return at(root, base, name, index); };
-  if (!(pkg.weeks_per_month() > 0) || !std::isfinite(pkg.weeks_per_month()))
-    fail(sub(path, "weeks_per_month"), "must be > 0, got " + format_number(pkg.weeks_per_month()));
+  if (!(pkg.weeks_per_month() > 0) || !(pkg.weeks_per_month() <= kMaxWeeksPerMonth))
+    fail(sub(path, "weeks_per_month"), "must be in (0, " + format_number(kMaxWeeksPerMonth) + "], got " +
+                                           format_number(pkg.weeks_per_month()));
   for (int j = 0; j < pkg.without_size(); ++j)
     if (named_by(pkg.without(j)).empty())
       fail(sub(path, "without", j), "no component or step is called \"" + pkg.without(j) +
@@ -204,8 +218,12 @@ std::vector<Diagnostic> validate_package(const courtyard::v1::Package& pkg, cons
     auto non_negative = [&](double x, std::string_view field) {
       if (!(x >= 0) || !std::isfinite(x)) fail(sub(cp, field), "must be >= 0, got " + format_number(x));
     };
-    if (comp->has_start_month()) non_negative(comp->start_month(), "start_month");
-    if (comp->has_duration_months()) non_negative(comp->duration_months(), "duration_months");
+    auto months = [&](double x, std::string_view field) {
+      if (!(x >= 0 && x <= kMaxPackageMonths))
+        fail(sub(cp, field), "must be in [0, " + format_number(kMaxPackageMonths) + "] months, got " + format_number(x));
+    };
+    if (comp->has_start_month()) months(comp->start_month(), "start_month");
+    if (comp->has_duration_months()) months(comp->duration_months(), "duration_months");
     non_negative(comp->intensity(), "intensity");
     if (comp->has_yuan_per_household()) non_negative(comp->yuan_per_household(), "yuan_per_household");
     if (comp->has_level() && !(comp->level() >= 0 && comp->level() <= 1))
@@ -248,7 +266,7 @@ std::vector<InterventionSpec> expand_package(const courtyard::v1::Package& pkg, 
   const Present* lead = &present.front();
   for (const Present& p : present)
     if (p.from < lead->from) lead = &p;
-  const int32_t lead_offset = static_cast<int32_t>(std::lround(lead->from * month));
+  const int32_t lead_offset = months_to_steps(lead->from, month);
 
   std::vector<InterventionSpec> out;
   std::vector<std::string_view> names;
@@ -262,10 +280,10 @@ std::vector<InterventionSpec> expand_package(const courtyard::v1::Package& pkg, 
     iv.lasting = kind.lasting;
     iv.cost_yuan = 0;
     iv.cost_per_household_yuan = 0;
-    const int32_t offset = static_cast<int32_t>(std::lround(p.from * month));
+    const int32_t offset = months_to_steps(p.from, month);
     iv.start_step = base.start_step + offset;
     iv.end_step = p.to < 0 ? base.end_step
-                           : std::min(base.end_step, base.start_step + static_cast<int32_t>(std::lround(p.to * month)));
+                           : std::min(base.end_step, base.start_step + months_to_steps(p.to, month));
     if (iv.start_step >= steps || iv.start_step > iv.end_step) return;
     if (&p != lead) {
       iv.follows = first_index;
@@ -273,7 +291,7 @@ std::vector<InterventionSpec> expand_package(const courtyard::v1::Package& pkg, 
       iv.condition_metric.clear();
       // a lasting component keeps its length after a late leader: its end counts from its own start
       if (p.to >= 0) iv.end_step = base.end_step;
-      iv.duration_steps = p.to < 0 ? -1 : static_cast<int32_t>(std::lround((p.to - p.from) * month));
+      iv.duration_steps = p.to < 0 ? -1 : months_to_steps(p.to - p.from, month);
     }
     const double x = comp.intensity();
     const double level = comp.has_level() ? comp.level() : kind.level;

@@ -36,7 +36,10 @@ class Checker {
   explicit Checker(const Locator& locator) : locator_(locator) {}
 
   void fail(const FieldPath& path, const std::string& message) {
-    out_.push_back(make_diagnostic(locator_.locate(path), path_string(path), message));
+    SourceLoc loc = locator_.locate(path);
+    // nothing written to point at (no courtyards at all): the start of the file, as sweep files do
+    if (loc.line == 0) loc.line = loc.column = 1;
+    out_.push_back(make_diagnostic(loc, path_string(path), message));
   }
   // lo <= x <= hi (false for NaN)
   bool range(double x, double lo, double hi, const FieldPath& path) {
@@ -520,6 +523,42 @@ size_t invalid_utf8_at(std::string_view s) {
 
 std::string generated_courtyard_name(const std::string& kind, int n) { return kind + "-" + std::to_string(n); }
 
+namespace {
+
+// Resource limits (docs/scenario-format.md, "Resource limits"): a scenario that each field's range
+// allows can still ask for more memory than any machine has; refused here, before anything is
+// allocated. Counts in 64 bits, products saturated.
+void check_resources(Checker& c, const Scenario& s, int64_t courtyards, int64_t households, const FieldPath& largest) {
+  auto product = [](int64_t a, int64_t b) {
+    int64_t out = 0;
+    return __builtin_mul_overflow(a, b, &out) ? std::numeric_limits<int64_t>::max() : out;
+  };
+  if (households > kMaxHouseholds)
+    c.fail(largest, "the scenario has up to " + std::to_string(households) + " households, more than the limit of " +
+                        std::to_string(kMaxHouseholds) + " (docs/scenario-format.md, \"Resource limits\")");
+  if (courtyards > kMaxCourtyards)
+    c.fail(at({}, "courtyard_kinds"), "the scenario has " + std::to_string(courtyards) + " courtyards, more than the limit of " +
+                                          std::to_string(kMaxCourtyards) + " (docs/scenario-format.md, \"Resource limits\")");
+  // the output's buffer of one block: a float per metric, record and courtyard, a double per metric and
+  // record, a time and a step per record, two bytes per snapshot household and record
+  const auto& out = s.run().output();
+  if (out.block_records() >= 1) {
+    const int64_t metrics = out.metrics_size() > 0 ? out.metrics_size() : static_cast<int64_t>(known_metric_names().size());
+    const int64_t snapshot_households = product(out.household_snapshots_size(), 20000);  // at most per courtyard
+    // each term below 2^62 (courtyards and snapshot households are bounded first): the sum cannot overflow
+    const int64_t per_record = std::min<int64_t>(product(product(4, metrics), std::max<int64_t>(courtyards, 1)), int64_t{1} << 60) +
+                               8 * metrics + 16 + std::min<int64_t>(product(2, snapshot_households), int64_t{1} << 60);
+    const int64_t bytes = product(per_record, out.block_records());
+    if (bytes > kMaxBlockBytes)
+      c.fail(at(at(at({}, "run"), "output"), "block_records"),
+             std::to_string(out.block_records()) + " records a block need " + std::to_string(bytes >> 20) +
+                 " MiB of buffer (" + std::to_string(per_record) + " bytes a record), more than the limit of " +
+                 std::to_string(kMaxBlockBytes >> 20) + " MiB (docs/scenario-format.md, \"Resource limits\")");
+  }
+}
+
+}  // namespace
+
 std::vector<Diagnostic> validate_scenario(const Scenario& s, const Locator& locator) {
   Checker c(locator);
   check_utf8(c, s, {});
@@ -572,6 +611,19 @@ std::vector<Diagnostic> validate_scenario(const Scenario& s, const Locator& loca
   }
   if (total < 1) c.fail(at({}, "courtyards"), "no courtyards: add a courtyard, or a courtyard kind with count >= 1");
 
+  // the run's size, for the resource limits below: households (at most) and who holds most
+  int64_t households_total = 0, largest_share = 0;
+  FieldPath largest = at({}, "courtyards");
+  auto add_households = [&](int64_t n, const FieldPath& where) {
+    households_total = households_total > std::numeric_limits<int64_t>::max() - n ? std::numeric_limits<int64_t>::max()
+                                                                                 : households_total + n;
+    if (n > largest_share) {
+      largest_share = n;
+      largest = where;
+    }
+  };
+  int64_t explicit_households = 0;
+
   // explicit courtyards
   std::unordered_map<std::string, int> first_named;
   for (int i = 0; i < s.courtyards_size(); ++i) {
@@ -593,6 +645,7 @@ std::vector<Diagnostic> validate_scenario(const Scenario& s, const Locator& loca
       const bool ok = c.range(attribute_value(cy, fp.back().field), rule.lo, rule.hi, fp);
       if (rule.name == std::string_view("households") || rule.name == std::string_view("stairwells")) sizes_ok &= ok;
     }
+    if (sizes_ok) explicit_households += cy.households();
     if (sizes_ok && cy.stairwells() > cy.households())
       c.fail(at(cp, "stairwells"), std::to_string(cy.stairwells()) + " stairwells for " + std::to_string(cy.households()) +
                                        " households: at most one stairwell per household");
@@ -600,6 +653,8 @@ std::vector<Diagnostic> validate_scenario(const Scenario& s, const Locator& loca
     check_management(c, cy.management(), at(cp, "management"));
     if (cy.has_contract()) check_contract(c, cy.contract(), at(cp, "contract"));
   }
+
+  add_households(explicit_households, at({}, "courtyards"));
 
   // courtyard kinds: distributions
   for (int k = 0; k < s.courtyard_kinds_size(); ++k) {
@@ -625,6 +680,8 @@ std::vector<Diagnostic> validate_scenario(const Scenario& s, const Locator& loca
       if (rule.name == std::string_view("households")) households = support;
       if (rule.name == std::string_view("stairwells")) stairwells = support;
     }
+    if (households && kind.count() >= 0 && kind.count() <= 100000 && households->hi >= 0 && households->hi <= 1e9)
+      add_households(kind.count() * static_cast<int64_t>(std::lround(households->hi)), at(kp, "count"));
     if (households && stairwells && std::lround(stairwells->hi) > std::lround(households->lo))
       c.fail(at(kp, "stairwells"), "up to " + format_number(stairwells->hi) + " stairwells but as few as " +
                                        format_number(households->lo) + " households: at most one stairwell per household");
@@ -632,6 +689,7 @@ std::vector<Diagnostic> validate_scenario(const Scenario& s, const Locator& loca
 
   check_behaviour(c, s);
   check_interventions(c, s, steps, names, kinds);
+  check_resources(c, s, total, households_total, largest);
 
   // per-household snapshots name courtyards
   const FieldPath op = at(at({}, "run"), "output");

@@ -327,10 +327,12 @@ void Simulation::apply_interventions(const Week& w) {
       // a package's later component: in this courtyard, its offset after the package's first started
       if (iv.follows >= 0 && status == Status::kWaiting) {
         const int32_t leader = target_start_[target_offset_[iv.follows] + static_cast<int64_t>(t)];
-        if (leader < 0 || step < leader + iv.offset_steps) continue;
+        if (leader < 0 || step < int64_t{leader} + iv.offset_steps) continue;
       }
+      // in 64 bits: a start plus a window length cannot overflow
       const int32_t end = iv.duration_steps >= 0 && target_start_[slot] >= 0
-                              ? std::min(iv.end_step, target_start_[slot] + iv.duration_steps)
+                              ? static_cast<int32_t>(std::min<int64_t>(
+                                    iv.end_step, int64_t{target_start_[slot]} + iv.duration_steps))
                               : iv.end_step;
       Event e;
       e.step = step;

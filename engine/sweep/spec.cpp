@@ -13,6 +13,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
 #include <cstring>
@@ -32,6 +33,12 @@ namespace pb = google::protobuf;
 namespace v1 = courtyard::v1;
 
 constexpr int64_t kMaxRuns = 10'000'000;
+
+// a * b for counts (>= 0), saturated at INT64_MAX instead of overflowing
+int64_t saturated_product(int64_t a, int64_t b) {
+  int64_t out = 0;
+  return __builtin_mul_overflow(a, b, &out) ? std::numeric_limits<int64_t>::max() : out;
+}
 constexpr int64_t kMaxSampledPoints = int64_t{1} << 24;
 
 sd::FieldPath sweep_field(const sd::FieldPath& base, std::string_view name, int index = -1) {
@@ -174,6 +181,8 @@ bool try_value(Checker& c, const Plan& plan, const std::string& axis_path, const
 
 void check_axes(Checker& c, const v1::Sweep& spec, Plan& plan, bool base_ok) {
   std::set<std::string> paths;
+  int64_t values_so_far = 1;  // combinations of the axes' values so far (a factorial design's points)
+  const int64_t replicates = std::max(1, spec.replicates());
   for (int i = 0; i < spec.axes_size(); ++i) {
     const v1::Axis& a = spec.axes(i);
     const sd::FieldPath ap = sweep_field({}, "axes", i);
@@ -235,6 +244,12 @@ void check_axes(Checker& c, const v1::Sweep& spec, Plan& plan, bool base_ok) {
         c.fail(r.has_steps() ? sweep_field(rp, "steps") : rp, "range needs steps >= 1 (how many values, first and last included)");
       } else if (r.steps() > 1'000'000) {
         c.fail(sweep_field(rp, "steps"), "at most 1000000 steps");
+      } else if (saturated_product(saturated_product(values_so_far, r.steps()), replicates) > kMaxRuns) {
+        // refused before the values are made: a few such axes would fill the memory
+        c.fail(sweep_field(rp, "steps"), "the sweep would have more than " + std::to_string(kMaxRuns) +
+                                             " runs (this axis's " + std::to_string(r.steps()) + " values times " +
+                                             std::to_string(values_so_far) + " combinations of the earlier axes times " +
+                                             std::to_string(replicates) + " replicates)");
       } else if (r.has_first() && r.has_last()) {
         if (!std::isfinite(r.first()) || !std::isfinite(r.last())) {
           c.fail(rp, "first and last must be finite");
@@ -267,6 +282,8 @@ void check_axes(Checker& c, const v1::Sweep& spec, Plan& plan, bool base_ok) {
         value_at = {sweep_field(bp, "min"), sweep_field(bp, "max")};
       }
     }
+
+    if (!axis.sampled) values_so_far = saturated_product(values_so_far, std::max<int64_t>(1, static_cast<int64_t>(axis.values.size())));
 
     // repeated values would run the same point twice
     if (a.values_size() > 0 || a.levels_size() > 0) {
@@ -386,23 +403,23 @@ void check_design(Checker& c, const v1::Sweep& spec, Plan& plan) {
   }
 
   // points, then runs
+  // (products saturated, not overflowing: 10^6 x 10^6 values x 9,223,373 replicates wrapped below the limit)
   int64_t points = 1;
   if (s.kind == DesignKind::kFactorial) {
-    for (const Axis& a : plan.axes) {
-      points *= std::max<int64_t>(1, static_cast<int64_t>(a.values.size()));
-      if (points > kMaxRuns) break;
-    }
+    for (const Axis& a : plan.axes) points = saturated_product(points, std::max<int64_t>(1, static_cast<int64_t>(a.values.size())));
   } else if (s.kind == DesignKind::kSaltelli) {
     const int64_t d2 = spec.axes_size();
-    points = s.points * (s.second_order ? 2 * d2 + 2 : d2 + 2);
+    points = saturated_product(s.points, s.second_order ? 2 * d2 + 2 : d2 + 2);
   } else {
     points = s.points;
   }
   plan.replicates = spec.replicates();
   if (spec.replicates() < 1) c.fail(sweep_field({}, "replicates"), "replicates must be >= 1");
-  if (points * std::max(1, spec.replicates()) > kMaxRuns)
+  if (saturated_product(points, std::max(1, spec.replicates())) > kMaxRuns)
     c.fail(spec.has_replicates() ? sweep_field({}, "replicates") : dp,
-           "the sweep would have more than 10000000 runs (" + std::to_string(points) + " points)");
+           "the sweep would have more than 10000000 runs (" +
+               (points == std::numeric_limits<int64_t>::max() ? std::string("past 2^63") : std::to_string(points)) +
+               " points)");
 }
 
 std::string default_summary_name(const Summary& s) {
@@ -526,6 +543,10 @@ std::string Plan::keep_text() const {
 }
 
 Plan load_sweep(const std::string& path, const std::string& scenario_override) {
+  std::error_code ec;  // too large: refused before it is read
+  if (const uintmax_t bytes = std::filesystem::file_size(path, ec); !ec) {
+    if (auto size = sd::check_file_size(path, bytes); !size.empty()) throw ScenarioError(std::move(size));
+  }
   const std::string text = read_file(path);
   return load_sweep_text(path, text, std::filesystem::path(path).parent_path().string(), scenario_override);
 }

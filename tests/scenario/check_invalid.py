@@ -35,7 +35,37 @@ def expectations(path):
     return out
 
 
-def run_case(exe, args, code, needles):
+def generated_cases(folder):
+    """Inputs too large to keep in the corpus (the reliability report's crashes), written to `folder`:
+    (name, file name, content bytes, exit code, needles (FILE is replaced by the path), absent texts)."""
+    bom = b"\xef\xbb\xbf"
+    minimal = b'run { seed: 7 steps: 10 }\ncourtyards { name: "A" households: 20 stairwells: 2 }\n'
+    minimal_json = b'{"run": {"seed": "7", "steps": 10}, "courtyards": [{"name": "A", "households": 20, "stairwells": 2}]}\n'
+    long_name = "c" * 60000
+    return [
+        # 16,000 unknown fields inside each other: protobuf's parser recursed until the stack overflowed
+        ("deep_16000_text", "deep.txtpb", b"z{" * 16000 + b"}" * 16000 + b"\n", EXIT_BAD_SCENARIO,
+         ["FILE:1:130: nested more than 64 levels deep"], []),
+        ("deep_16000_json", "deep.json", b"[" * 16000 + b"]" * 16000 + b"\n", EXIT_BAD_SCENARIO,
+         ["FILE:1:65: nested more than 64 levels deep"], []),
+        # one 1 MB line: std::regex on the parser's message overflowed the stack
+        ("line_1mb", "line.txtpb", b"x" * 1000000 + b"\n", EXIT_BAD_SCENARIO,
+         ["FILE:1:65537: line 1 is 1000000 bytes long, more than the limit of 64 KiB"], []),
+        ("line_1mb_json", "line.json", b'{"name": "' + b"x" * 1000000 + b'"}\n', EXIT_BAD_SCENARIO,
+         ["FILE:1:65537: line 1 is"], []),
+        # a long name is echoed cut to 80 characters
+        ("long_unknown_community", "long.txtpb",
+         ('courtyards { name: "A" community: "' + long_name + '" households: 20 stairwells: 2 }\n').encode(),
+         EXIT_BAD_SCENARIO, ['FILE:1:', "c" * 80 + "\u2026"], ["c" * 81]),
+        ("long_unknown_field", "longfield.txtpb", ("run { " + long_name + ": 3 }\n").encode(), EXIT_BAD_SCENARIO,
+         ["FILE:1:7: unknown field \"" + "c" * 80 + "\u2026\""], ["c" * 81]),
+        # a byte-order mark before a valid file: accepted in both formats
+        ("bom_text_valid", "bom.txtpb", bom + minimal, 0, [], []),
+        ("bom_json_valid", "bom.json", bom + minimal_json, 0, [], []),
+    ]
+
+
+def run_case(exe, args, code, needles, absent=()):
     """Runs `exe args...` in an empty temporary folder (also the output's folder); returns problems."""
     problems = []
     with tempfile.TemporaryDirectory(prefix="courtyard_invalid_") as tmp:
@@ -49,7 +79,12 @@ def run_case(exe, args, code, needles):
         for needle in needles:
             if needle not in p.stderr:
                 problems.append(f"{args[0]}: stderr lacks {needle!r}; stderr: {p.stderr.strip()[:500]}")
+        for text in absent:
+            if text in p.stderr:
+                problems.append(f"{args[0]}: stderr holds {text[:20]!r}... ({len(text)} characters), which should be cut")
         left = sorted(os.listdir(tmp))
+        if code == 0:
+            left = [f for f in left if f != "out.h5"]
         if left:
             problems.append(f"{args[0]}: left files behind: {', '.join(left)}")
     return problems
@@ -95,12 +130,22 @@ def main(argv):
         cases.append((name, [(["validate", valid] + extra, code, needles),
                              (["run", valid, "-o", "{tmp}/out.h5"] + extra, code, needles)]))
 
+    generated = tempfile.TemporaryDirectory(prefix="courtyard_generated_")
+    for name, file_name, content, code, needles, absent in generated_cases(generated.name):
+        path = os.path.join(generated.name, file_name)
+        with open(path, "wb") as f:
+            f.write(content)
+        needles = [n.replace("FILE", path) for n in needles]
+        cases.append((name, [(["validate", path], code, needles, absent),
+                             (["run", path, "-o", "{tmp}/out.h5"], code, needles, absent)]))
+
     passed = failed = 0
     for name, runs in cases:
         if runs is None:
             problems = ["no '# expect:' line"]
         else:
-            problems = [p for args, code, needles in runs for p in run_case(exe, args, code, needles)]
+            problems = [p for args, code, needles, *absent in runs
+                        for p in run_case(exe, args, code, needles, *absent)]
         if problems:
             failed += 1
             print(f"FAIL {name}")
@@ -110,6 +155,7 @@ def main(argv):
             passed += 1
             print(f"ok   {name}")
     print(f"{passed} passed, {failed} failed")
+    generated.cleanup()
     return 1 if failed else 0
 
 
