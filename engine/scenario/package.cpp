@@ -20,6 +20,7 @@ using Proto = courtyard::v1::Package;
 
 struct ComponentKind {
   const char* name;          // the field of Package
+  const char* label;         // what a trainer reads (in intervention names, the narrative, /parameters)
   InterventionType type;
   const char* step;          // the case's step it belongs to ("" for the platform, clears and levels)
   double month, end_month;   // the case's timeline (end_month < 0: to the end of the run)
@@ -32,23 +33,23 @@ struct ComponentKind {
 // The case's order (shared/seed/DIGEST.md): the months are the engine's reading of the two years
 // (docs/governance.md gives the timeline); levels, payers and needs are assumptions (docs/ODD.md 7.3).
 constexpr ComponentKind kComponents[] = {
-    {"platform", InterventionType::kReceptionStation, "", 0, -1, true, Payer::kSubdistrict, 0, {}},
-    {"assets_survey", InterventionType::kAssetsSurvey, "", 1, -1, false, Payer::kCommunity, 0, {}},
-    {"demands_survey", InterventionType::kHouseholdSurvey, "", 1, -1, false, Payer::kCommunity, 0, {}},
-    {"home_visits", InterventionType::kHomeVisits, "", 1, 4, true, Payer::kCommunity, 0.15, {}},
-    {"party_members_known", InterventionType::kPartyBranch, "", 2, -1, false, Payer::kCommunity, 0, {}},
-    {"three_level_meetings", InterventionType::kMeeting, "", 2, -1, false, Payer::kCommunity, 0, {"demands_survey"}},
-    {"party_branch", InterventionType::kPartyBranch, "organisation", 3, -1, false, Payer::kCommunity, 0, {}},
-    {"council", InterventionType::kResidentsCouncil, "organisation", 3, -1, false, Payer::kCommunity, 0, {}},
-    {"council_meetings", InterventionType::kCouncilMeetings, "organisation", 3, -1, true, Payer::kCommunity, 0, {"council"}},
-    {"committee", InterventionType::kResidentsCommittee, "organisation", 3, -1, false, Payer::kCommunity, 0, {}},
-    {"accounts_at_gate", InterventionType::kTransparencyBoard, "organisation", 4, -1, true, Payer::kCommunity, 0, {"committee"}},
-    {"cleaning_campaign", InterventionType::kCleaning, "hardware", 4, 6, true, Payer::kCommunity, 0.3, {}},
-    {"hardware_works", InterventionType::kHardwareUpgrade, "hardware", 5, -1, false, Payer::kSubdistrict, 0.9, {"assets_survey"}},
-    {"covenant", InterventionType::kCovenant, "covenant", 9, -1, false, Payer::kCommunity, 0, {}},
-    {"awards", InterventionType::kAwards, "covenant", 10, -1, true, Payer::kCommunity, 0, {"covenant"}},
-    {"activities", InterventionType::kActivity, "covenant", 10, -1, true, Payer::kCommunity, 0, {}},
-    {"services", InterventionType::kServices, "services", 12, -1, true, Payer::kCommunity, 0.6, {}},
+    {"platform", "reception station, staffed in turns", InterventionType::kReceptionStation, "", 0, -1, true, Payer::kSubdistrict, 0, {}},
+    {"assets_survey", "survey of the assets", InterventionType::kAssetsSurvey, "", 1, -1, false, Payer::kCommunity, 0, {}},
+    {"demands_survey", "survey of the demands", InterventionType::kHouseholdSurvey, "", 1, -1, false, Payer::kCommunity, 0, {}},
+    {"home_visits", "home visits to every household", InterventionType::kHomeVisits, "", 1, 4, true, Payer::kCommunity, 0.15, {}},
+    {"party_members_known", "party members make themselves known", InterventionType::kPartyBranch, "", 2, -1, false, Payer::kCommunity, 0, {}},
+    {"three_level_meetings", "community meeting on the courtyard's demands", InterventionType::kMeeting, "", 2, -1, false, Payer::kCommunity, 0, {"demands_survey"}},
+    {"party_branch", "courtyard party branch", InterventionType::kPartyBranch, "organisation", 3, -1, false, Payer::kCommunity, 0, {}},
+    {"council", "residents' council", InterventionType::kResidentsCouncil, "organisation", 3, -1, false, Payer::kCommunity, 0, {}},
+    {"council_meetings", "the council's meetings on the demands", InterventionType::kCouncilMeetings, "organisation", 3, -1, true, Payer::kCommunity, 0, {"council"}},
+    {"committee", "residents' committee", InterventionType::kResidentsCommittee, "organisation", 3, -1, false, Payer::kCommunity, 0, {}},
+    {"accounts_at_gate", "accounts posted at the gate", InterventionType::kTransparencyBoard, "organisation", 4, -1, true, Payer::kCommunity, 0, {"committee"}},
+    {"cleaning_campaign", "clearing rubble", InterventionType::kCleaning, "hardware", 4, 6, true, Payer::kCommunity, 0.3, {}},
+    {"hardware_works", "stairwells painted, garages repaired, cameras, residents' home", InterventionType::kHardwareUpgrade, "hardware", 5, -1, false, Payer::kSubdistrict, 0.9, {"assets_survey"}},
+    {"covenant", "residents' covenant", InterventionType::kCovenant, "covenant", 9, -1, false, Payer::kCommunity, 0, {}},
+    {"awards", "awards", InterventionType::kAwards, "covenant", 10, -1, true, Payer::kCommunity, 0, {"covenant"}},
+    {"activities", "regular activities", InterventionType::kActivity, "covenant", 10, -1, true, Payer::kCommunity, 0, {}},
+    {"services", "culture, health and elderly-care services", InterventionType::kServices, "services", 12, -1, true, Payer::kCommunity, 0.6, {}},
 };
 constexpr double kHardwareYuanPerHousehold = 400;  // the pilot's scenario (an assumption)
 
@@ -274,7 +275,7 @@ std::vector<InterventionSpec> expand_package(const courtyard::v1::Package& pkg, 
     const ComponentKind& kind = *p.kind;
     const courtyard::v1::Component& comp = *p.comp;
     InterventionSpec iv = base;
-    iv.name = base.name + ": " + kind.name;
+    iv.name = base.name + ": " + kind.label + " (" + kind.name + ")";
     iv.component = kind.name;
     iv.type = kind.type;
     iv.lasting = kind.lasting;

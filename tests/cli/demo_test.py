@@ -85,7 +85,7 @@ def main():
             names = [n.decode() if isinstance(n, bytes) else str(n) for n in f["parameters/intervention_name"][()]]
         check(f"--without {comp}: runs, says it is left out, and the run has no such component",
               r.returncode == 0 and left is not None and comp in left.group(1).split()
-              and not any(n.endswith(": " + comp) for n in names), r.stderr[-300:])
+              and not any(n.endswith("(" + comp + ")") for n in names), r.stderr[-300:])
 
     out = os.path.join(WORK, "roof")
     r = subprocess.run([BIN, "demo", "roof-insulation", "--seeds", "2", "-o", out, "--no-plots"], capture_output=True, text=True, timeout=600)

@@ -31,7 +31,7 @@ def component_starts(path):
         staff = f["timeseries/staff_hours"][()].sum()
     out = {}
     for e in ev[ev["type"] == start]:
-        comp = names[int(e["subject"])].split(": ", 1)[-1]
+        comp = names[int(e["subject"])].rsplit("(", 1)[-1].rstrip(")")  # "<package>: <label> (<component>)"
         out.setdefault(comp, int(e["step"]))
     return out, float(staff)
 
