@@ -44,10 +44,12 @@ void per_courtyard_phase(benchmark::State& st, Fn fn) {
   State& s = sim.mutable_state();
   std::vector<Event> slots(static_cast<size_t>(m.ncourtyard()) * 64);
   std::vector<int32_t> counts(m.ncourtyard());
+  std::vector<std::vector<Event>> overflow(m.ncourtyard());
   // a first week of the month, so monthly processes do their work
-  const Week w{m, s.step, 2015.0, true, EventSlots{slots.data(), counts.data(), 64}};
+  const Week w{m, s.step, 2015.0, true, EventSlots{slots.data(), counts.data(), overflow.data(), 64}};
   for (auto _ : st) {
     std::fill(counts.begin(), counts.end(), 0);
+    for (auto& list : overflow) list.clear();
     for (int32_t c = 0; c < m.ncourtyard(); ++c) fn(w, s, c);
     benchmark::ClobberMemory();
   }

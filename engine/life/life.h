@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include "model/events.h"
 #include "model/model.h"
@@ -16,14 +17,21 @@
 
 namespace courtyard {
 
-// Per-courtyard event slots: fixed capacity per step, sized at load so they never overflow.
+// Per-courtyard event slots for one step: a few fixed slots per courtyard (most steps of most courtyards
+// have none or one event) and, past them, a per-courtyard overflow list that keeps its capacity from step
+// to step. The order of a courtyard's events is the order of its pushes either way. Only the thread that
+// runs courtyard c (or the serial intervention phase) pushes to c.
 struct EventSlots {
-  Event* slots = nullptr;    // (ncourtyard x capacity)
-  int32_t* count = nullptr;  // (ncourtyard)
+  Event* slots = nullptr;                  // (ncourtyard x capacity)
+  int32_t* count = nullptr;                // (ncourtyard) events pushed this step
+  std::vector<Event>* overflow = nullptr;  // (ncourtyard) events past the fixed slots
   int32_t capacity = 0;
   void push(int32_t c, const Event& e) const {
     const int32_t n = count[c]++;
-    slots[static_cast<int64_t>(c) * capacity + n] = e;
+    if (n < capacity)
+      slots[static_cast<int64_t>(c) * capacity + n] = e;
+    else
+      overflow[c].push_back(e);
   }
 };
 

@@ -36,13 +36,13 @@ Simulation::Simulation(const Model& model) : model_(model) {
   const int32_t nc = model.ncourtyard();
   state_.allocate(model.nhousehold(), nc);
 
-  // events: failures and repairs (one each per facility); start/defer/end/staff wait/targeted/unpaid
-  // per intervention, plus a meeting and a levy it may cause; a council meeting and a levy closing in
-  // civic life; a company leaving or an owners' committee's vote (and the levy it may close)
-  event_capacity_ = 2 * kFacilityCount + 8 * static_cast<int32_t>(model.interventions.size()) + 6;
+  // events: a few fixed slots per courtyard and step, then the courtyard's overflow list (life.h). Sized
+  // by what a step usually holds, not by the worst case (8 per intervention), which reserved about
+  // 24 KB per courtyard on the city run.
+  event_capacity_ = kEventSlotsPerCourtyard;
   event_slots_.resize(static_cast<size_t>(nc) * event_capacity_);
   event_count_.assign(nc, 0);
-  step_events_.reserve(event_slots_.size());
+  event_overflow_.resize(nc);
 
   target_offset_.push_back(0);
   for (const auto& iv : model.interventions)
@@ -159,10 +159,16 @@ void Simulation::reset_interval_counters() {
 }
 
 void Simulation::gather_events() {
-  step_events_.clear();  // keeps its capacity: no allocation
+  step_events_.clear();  // keeps its capacity: no allocation once the busiest step has been seen
   for (int32_t c = 0; c < model_.ncourtyard(); ++c) {
+    const int32_t n = event_count_[c];
+    if (n == 0) continue;
     const Event* first = event_slots_.data() + static_cast<int64_t>(c) * event_capacity_;
-    step_events_.insert(step_events_.end(), first, first + event_count_[c]);
+    step_events_.insert(step_events_.end(), first, first + std::min(n, event_capacity_));
+    if (n > event_capacity_) {
+      step_events_.insert(step_events_.end(), event_overflow_[c].begin(), event_overflow_[c].end());
+      event_overflow_[c].clear();
+    }
   }
 }
 

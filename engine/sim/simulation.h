@@ -72,7 +72,7 @@ class Simulation {
   void serial(Phase phase, Fn&& fn);
   Week week();
 
-  EventSlots event_slots() { return EventSlots{event_slots_.data(), event_count_.data(), event_capacity_}; }
+  EventSlots event_slots() { return EventSlots{event_slots_.data(), event_count_.data(), event_overflow_.data(), event_capacity_}; }
   void apply_interventions(const Week& w);
   // interventions.cpp: the community's workers (a worker works in one courtyard a week), payments,
   // a lasting act's week, and the order the subdistrict takes courtyards waiting for its money
@@ -90,10 +90,12 @@ class Simulation {
   PhaseTimes serial_seconds_{};
   oneapi::tbb::enumerable_thread_specific<PhaseTimes> thread_phase_seconds_{PhaseTimes{}};
 
-  // events: fixed slots per courtyard and step
-  std::vector<Event> event_slots_;      // (ncourtyard x event_capacity_)
-  std::vector<int32_t> event_count_;    // (ncourtyard)
-  std::vector<Event> step_events_;      // gathered, capacity reserved at load
+  // events: a few fixed slots per courtyard and step, then an overflow list per courtyard
+  static constexpr int32_t kEventSlotsPerCourtyard = 4;
+  std::vector<Event> event_slots_;                  // (ncourtyard x event_capacity_)
+  std::vector<int32_t> event_count_;                // (ncourtyard)
+  std::vector<std::vector<Event>> event_overflow_;  // (ncourtyard)
+  std::vector<Event> step_events_;                  // gathered in courtyard order; grows to the busiest step
   int32_t event_capacity_ = 0;
 
   // interventions: one status per (intervention, target courtyard)
