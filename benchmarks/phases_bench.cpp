@@ -4,9 +4,14 @@
 //   build/benchmarks/courtyard_bench [--benchmark_filter=Phase] [--courtyards N via COURTYARD_BENCH_COURTYARDS]
 #include <benchmark/benchmark.h>
 
+#include <oneapi/tbb/global_control.h>
+
+#include <cmath>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
+#include "core/rng.h"
 #include "life/life.h"
 #include "scenario/scenario.h"
 #include "sim/metrics.h"
@@ -82,6 +87,47 @@ void BM_Step(benchmark::State& st) {
   st.SetItemsProcessed(st.iterations() * bench_model().nhousehold());
 }
 BENCHMARK(BM_Step)->Unit(benchmark::kMillisecond);
+
+// The whole step on one thread: the numerator of the work-per-core ratio below.
+void BM_Step_OneThread(benchmark::State& st) {
+  oneapi::tbb::global_control one(oneapi::tbb::global_control::max_allowed_parallelism, 1);
+  Simulation sim(bench_model());
+  for (auto _ : st) sim.step();
+  st.SetItemsProcessed(st.iterations() * bench_model().nhousehold());
+}
+BENCHMARK(BM_Step_OneThread)->Unit(benchmark::kMillisecond);
+
+// A toy household step, one thread, as many households as the model: 48 bytes of state per household
+// (twelve floats), three keyed Philox streams (one block each), two exp, a few multiply-adds. The issue
+// "Performance" measures the real step against it: BM_Step_OneThread / BM_ToyHouseholdStep household-steps
+// per second, from the same run of this binary (benchmarks/RESULTS.md), not remembered from another machine.
+void BM_ToyHouseholdStep(benchmark::State& st) {
+  const Model& m = bench_model();
+  const int64_t n = m.nhousehold();
+  std::vector<float> state(static_cast<size_t>(n) * 12, 0.5f);
+  uint32_t step = 0;
+  for (auto _ : st) {
+    for (int32_t c = 0; c < m.ncourtyard(); ++c) {
+      for (int64_t h = first_household(m, c); h < end_household(m, c); ++h) {
+        float* x = state.data() + h * 12;
+        Stream a(m.seed, Purpose::kWear, static_cast<uint32_t>(c), static_cast<uint32_t>(h), step);
+        Stream b(m.seed, Purpose::kFeePayment, static_cast<uint32_t>(c), static_cast<uint32_t>(h), step);
+        Stream d(m.seed, Purpose::kMoveOut, static_cast<uint32_t>(c), static_cast<uint32_t>(h), step);
+        const double p = 1.0 / (1.0 + std::exp(-(x[0] * 2.0 - x[1])));
+        const double q = std::exp(-0.01 * x[2]);
+        x[3] = 0.9f * x[3] + 0.1f * static_cast<float>(a.uniform() < p);
+        x[4] = 0.95f * x[4] + 0.05f * static_cast<float>(b.uniform() < q);
+        x[5] += static_cast<float>(d.uniform() < 0.002);
+        for (int k = 6; k < 12; ++k) x[k] = 0.99f * x[k] + 0.01f * x[k - 6];
+      }
+    }
+    ++step;
+    benchmark::DoNotOptimize(state.data());
+    benchmark::ClobberMemory();
+  }
+  st.SetItemsProcessed(st.iterations() * n);
+}
+BENCHMARK(BM_ToyHouseholdStep)->Unit(benchmark::kMillisecond);
 
 // Recording every metric for every courtyard.
 void BM_RecordMetrics(benchmark::State& st) {
