@@ -1,7 +1,8 @@
 """Every scenario in scenarios/ validates and runs (ctest: cli_scenarios).
 
 Large scenarios run a few weeks only: their interventions are brought forward into those weeks (with
---set) so the intervention code runs too. Each run must finish complete with every courtyard recorded.
+--set) so the intervention code runs too. National-scale scenarios (over 2 M households) also run with fewer
+courtyards of each kind (about a million households); their full size is run in benchmarks/RESULTS.md. Each run must finish complete with every courtyard recorded.
 usage: scenarios_test.py COURTYARD_BINARY SOURCE_DIR WORK_DIR
 """
 import glob
@@ -15,6 +16,7 @@ import h5py
 
 BIN, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 MAX_HOUSEHOLD_STEPS = 6_000_000  # keeps the suite quick on 2 cores
+MAX_HOUSEHOLDS = 2_000_000  # national scale: generated kinds are thinned to about a million households
 results = []
 
 
@@ -40,8 +42,14 @@ def main():
             mean = d.get("fixed") or (d["uniform"]["min"] + d["uniform"]["max"]) / 2 if d else 86
             households += int(kind.get("count", 1)) * mean
         steps = int(spec["run"]["steps"])
+        thin = []
+        if households > MAX_HOUSEHOLDS:  # fewer courtyards of each kind, same kinds and rules
+            factor = -(-int(households) // 1_000_000)
+            for i, kind in enumerate(spec.get("courtyard_kinds", [])):
+                thin += ["--set", f"courtyard_kinds[{i}].count={max(1, int(kind.get('count', 1)) // factor)}"]
+            households /= factor
         short = max(4, min(steps, int(MAX_HOUSEHOLD_STEPS // max(households, 1))))
-        args = [BIN, "run", path, "-o", os.path.join(WORK, name + ".h5"), "--progress", "none", "--quiet"]
+        args = [BIN, "run", path, "-o", os.path.join(WORK, name + ".h5"), "--progress", "none", "--quiet"] + thin
         if short < steps:
             args += ["--steps", str(short)]
             for i, iv in enumerate(spec.get("interventions", [])):
