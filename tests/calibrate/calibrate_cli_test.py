@@ -56,16 +56,16 @@ GOOD = (HEAD + 'scenario: "synthetic.txtpb"\ntargets: "targets.csv"\n'
 
 # (calibration text, targets text, expected FILE:LINE:COL: field pieces)
 cases = [
-    ("syntax", GOOD.replace("population: 30", "population: ="), None, ["syntax.txtpb:7:"]),
-    ("unknown_field", GOOD + "populaton: 3\n", None, ["unknown_field.txtpb:10:1"]),
+    ("syntax", GOOD.replace("population: 30", "population: ="), None, ["syntax.txtpb:7:13:"]),
+    ("unknown_field", GOOD + "populaton: 3\n", None, ["unknown_field.txtpb:11:1"]),
     ("bad_path", GOOD.replace("courtyards[0].initial_trust", "courtyards[0].trusts"), None,
-     ["bad_path.txtpb:4:20: parameters[0].path"]),
+     ["bad_path.txtpb:5:14: parameters[0].path", "does not name a field"]),
     ("integer_field", GOOD.replace("courtyards[0].initial_trust", "courtyards[0].households"), None,
-     ["integer_field.txtpb:4:20: parameters[0].path", "floating-point"]),
+     ["integer_field.txtpb:5:14: parameters[0].path", "floating-point"]),
     ("bounds", GOOD.replace("min: 0.1 max: 0.9", "min: 0.9 max: 0.1"), None,
-     ["bounds.txtpb:4:93: parameters[0].uniform.max"]),
+     ["bounds.txtpb:5:83: parameters[0].uniform.max"]),
     ("out_of_range", GOOD.replace("min: 0 max: 0.8", "min: 0 max: 1.5"), None,
-     ["out_of_range.txtpb:5:"] ),
+     ["out_of_range.txtpb:6:87: parameters[1].uniform.max", "must be in [0, 1], got 1.5"]),
     ("population", GOOD.replace("population: 30", "population: 1"), None, ["population.txtpb:7:1: population"]),
     ("no_targets_file", GOOD.replace('targets: "targets.csv"', 'targets: "nope.csv"'), None,
      ["no_targets_file.txtpb:4:1: targets", "nope.csv"]),
@@ -73,8 +73,8 @@ cases = [
      "metric,where,when,observed,tolerance\n# a comment\ntrust_means,courtyard:A,week 8,0.5,0.02\n"
      "trust_mean,courtyard:Nowhere,week 8,0.5,0.02\ntrust_mean, subdistrict,month 99,0.5,0.02\n"
      "disorder,subdistrict,week 8,high,0\ndisorder,subdistrict\n",
-     ["targets_bad.csv:3:1: metric", "targets_bad.csv:4:12: where", "targets_bad.csv:5:26: when",
-      "targets_bad.csv:6:34: observed", "targets_bad.csv:6:39: tolerance", "targets_bad.csv:7:10"]),
+     ["targets_bad.csv:3:1: metric", "targets_bad.csv:4:12: where", "targets_bad.csv:5:25: when",
+      "targets_bad.csv:6:29: observed", "targets_bad.csv:6:34: tolerance", "targets_bad.csv:7:10"]),
     ("targets_header", GOOD.replace("targets.csv", "targets_header.csv"), "metric,where,observed\n",
      ["targets_header.csv:1:1", "header"]),
 ]
