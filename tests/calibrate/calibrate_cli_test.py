@@ -93,6 +93,12 @@ good = write("good.txtpb", GOOD)
 p = subprocess.run([EXE, "calibrate", good, "--check"], capture_output=True, text=True, timeout=60)
 check(p.returncode == 0 and "valid: 2 parameters, 2 targets" in p.stdout, f"--check: {p.stdout.strip()} {p.stderr.strip()}")
 
+# the shipped calibrations are valid
+for name in ("pilot", "roof"):
+    spec = os.path.join(SRC, "scenarios", "calibration", name + ".txtpb")
+    p = subprocess.run([EXE, "calibrate", spec, "--check"], capture_output=True, text=True, timeout=60)
+    check(p.returncode == 0 and "valid:" in p.stdout, f"scenarios/calibration/{name}.txtpb --check: {p.stdout.strip()} {p.stderr.strip()}")
+
 # straight through, and stopped by SIGINT then resumed
 straight = os.path.join(WORK, "straight")
 p = subprocess.run([EXE, "calibrate", good, "--out", straight, "--threads", "2", "--quiet"], capture_output=True, text=True, timeout=240)

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include "calibrate/calibrate.h"
@@ -114,6 +115,7 @@ TEST(Calibrate, RecoversKnownParametersFromSyntheticTargets) {
   EXPECT_EQ(line, "parameter,path,prior_min,prior_max,mean,sd,q05,q25,q50,q75,q95");
   for (size_t k = 0; k < 2; ++k) {
     ASSERT_TRUE(std::getline(in, line));
+    std::cout << "posterior: " << line << "\n";
     std::vector<std::string> f;
     std::stringstream ls(line);
     for (std::string cell; std::getline(ls, cell, ',');) f.push_back(cell);
