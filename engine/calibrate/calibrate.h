@@ -17,12 +17,20 @@
 
 #include <atomic>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "model/model.h"
 
 namespace courtyard::calibrate {
+
+// The calibration cannot go on: too few usable runs of the prior, no perturbed particle inside the
+// prior's bounds, every weight zero (the command exits 1 with the message).
+class CalibrationError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 struct Parameter {
   std::string path;  // scenario field, as in --set

@@ -77,7 +77,7 @@ std::vector<double> cholesky(std::vector<double> a, int d) {
     const double ridge = (scale > 0 ? scale : 1.0) * std::pow(10.0, -10 + attempt);
     for (size_t i = 0; i < n; ++i) a[i * n + i] += ridge;
   }
-  throw std::runtime_error("the population's covariance is not positive definite");
+  throw CalibrationError("the population's covariance is not positive definite");
 }
 
 double gaussian_kernel(const std::vector<double>& lower, const std::vector<double>& x, const std::vector<double>& y) {

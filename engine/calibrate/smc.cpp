@@ -1,6 +1,6 @@
 // ABC-SMC (population Monte Carlo ABC; Toni et al. 2009, Beaumont et al. 2009), resumable in a folder.
 //
-// Generation 0 samples the prior and accepts every run that did not fail. Generation t > 0 has the
+// Generation 0 samples the prior and accepts every run that did not fail and has a finite distance. Generation t > 0 has the
 // tolerance eps_t = max(min_tolerance, the `quantile` weighted quantile of generation t-1's distances);
 // its proposals pick an ancestor j of generation t-1 by weight and move it by a Gaussian kernel with
 // covariance 2 x the weighted covariance of generation t-1 (Beaumont et al. 2009), drawn again until it
@@ -79,10 +79,11 @@ void prepare(const Setup& s, const std::string& dir) {
                               "differ): run into a new folder, or remove the old one");
     return;
   }
-  write_atomically(path, manifest);
+  // the copies first, the manifest last: a folder with a manifest is complete
   write_atomically((fs::path(dir) / "calibration.txtpb").string(), s.spec_text);
   write_atomically((fs::path(dir) / "targets.csv").string(), s.targets_text);
   write_atomically((fs::path(dir) / "scenario.txtpb").string(), s.effective_scenario);
+  write_atomically(path, manifest);
 }
 
 // The perturbation kernel of generation t: L L^T = 2 x the weighted covariance of `prev`.
@@ -122,7 +123,7 @@ std::vector<double> propose(const Setup& s, int32_t g, uint32_t k, const Populat
     }
     if (inside(s, theta)) return theta;
   }
-  throw std::runtime_error("generation " + std::to_string(g) + ": no perturbed particle inside the prior's bounds after " +
+  throw CalibrationError("generation " + std::to_string(g) + ": no perturbed particle inside the prior's bounds after " +
                            std::to_string(kMaxPerturbTries) + " tries");
 }
 
@@ -224,7 +225,7 @@ Outcome run_calibration(const Setup& s, const std::string& dir, const Options& o
         simulations += s.population;
         for (size_t r = 0; r < results.size() && pop.size() < n; ++r) {
           const double d = distance(s, results[r].values);
-          if (!results[r].ok || !(d <= eps)) continue;
+          if (!results[r].ok || !std::isfinite(d) || !(d <= eps)) continue;
           pop.theta.push_back(batch.theta[r]);
           pop.sims.push_back(results[r].values);
           pop.dist.push_back(d);
@@ -236,7 +237,7 @@ Outcome run_calibration(const Setup& s, const std::string& dir, const Options& o
         exhausted = !complete && b + 1 == s.max_batches;
       }
       if (exhausted) {
-        if (!have_prev) throw std::runtime_error("generation 0: fewer than " + std::to_string(n) + " runs of the prior succeeded in " +
+        if (!have_prev) throw CalibrationError("generation 0: fewer than " + std::to_string(n) + " runs of the prior succeeded (with every target a number) in " +
                                                  std::to_string(s.max_batches) + " batches (see " + gdir + "/batch-*/runs)");
         out.stop_reason = "generation " + std::to_string(g) + " accepted only " + std::to_string(pop.size()) + " of " +
                           std::to_string(n) + " particles in " + std::to_string(s.max_batches) +
@@ -253,7 +254,7 @@ Outcome run_calibration(const Setup& s, const std::string& dir, const Options& o
           pop.weight[i] = denom > 0 ? 1.0 / denom : 0.0;
           total += pop.weight[i];
         }
-        if (!(total > 0)) throw std::runtime_error("generation " + std::to_string(g) + ": every weight is zero");
+        if (!(total > 0)) throw CalibrationError("generation " + std::to_string(g) + ": every weight is zero");
         for (double& w : pop.weight) w /= total;
       }
       write_atomically(pop_path, population_csv(s, pop));

@@ -5,6 +5,7 @@
 // A parameter is checked the way a run uses it: the base scenario is loaded with PATH=MIN and with
 // PATH=MAX as --set overrides. A target is checked against the base: its metric exists, its place is a
 // courtyard or kind of the base, its week is one the run records.
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -340,6 +341,10 @@ void load_targets(std::vector<Diagnostic>& problems, Setup& s, const Base& base)
 }  // namespace
 
 Setup load_calibration(const std::string& path) {
+  std::error_code ec;  // too large: refused before it is read
+  if (const uintmax_t bytes = fs::file_size(path, ec); !ec) {
+    if (auto size = sd::check_file_size(path, bytes); !size.empty()) throw ScenarioError(std::move(size));
+  }
   const std::string text = read_file(path);
   const std::string dir = fs::path(path).parent_path().string();
   v1::Calibration spec;
@@ -386,6 +391,10 @@ Setup load_calibration(const std::string& path) {
       s.targets_text = read_file(s.targets_path);
     } catch (const IoError& e) {
       c.fail(field({}, "targets"), e.what());
+      read = false;
+    }
+    if (read && s.targets_text.size() > (size_t{16} << 20)) {
+      c.fail(field({}, "targets"), s.targets_path + " is larger than 16 MiB: a targets file holds a few rows");
       read = false;
     }
     if (read) load_targets(c.problems, s, base);

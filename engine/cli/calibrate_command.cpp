@@ -65,7 +65,8 @@ int cmd_calibrate(int argc, char** argv) {
       "weights) per generation, DIR/posterior.csv, DIR/posterior_summary.csv, DIR/predictive.csv and\n"
       "DIR/predictive_summary.csv, and prints the summaries. Running it again resumes and gives the same\n"
       "bytes; the same seed gives the same posterior on any number of threads or tasks.\n"
-      "Exit 0: finished; 65: invalid SPEC or targets (FILE:LINE:COL); 73: DIR holds another calibration;\n"
+      "Exit 0: finished; 1: the calibration cannot go on (e.g. too few usable runs of the prior); 65: invalid\n"
+      "SPEC or targets (FILE:LINE:COL); 73: DIR holds another calibration;\n"
       "75: stopped, or this task's share is done and other tasks' runs are not (run it again).\n"
       "\n"
       "Examples:\n"
@@ -102,7 +103,13 @@ int cmd_calibrate(int argc, char** argv) {
   options.tasks = sharing ? tasks : 1;
   options.quiet = quiet;
   options.stop = &g_calibrate_stop;
-  const calibrate::Outcome out = calibrate::run_calibration(setup, dir, options);
+  calibrate::Outcome out;
+  try {
+    out = calibrate::run_calibration(setup, dir, options);
+  } catch (const calibrate::CalibrationError& e) {
+    std::fprintf(stderr, "courtyard: the calibration cannot go on: %s\n", e.what());
+    return 1;
+  }
   if (!out.finished) {
     std::fprintf(stderr, "courtyard: calibration not finished (%s); %lld runs done now. Run the same command again to continue.\n",
                  out.stop_reason.c_str(), static_cast<long long>(out.runs_done));

@@ -1,11 +1,13 @@
 // Tests of engine/calibrate: the numerics, recovering known parameters from a synthetic target, resuming
 // after a lost generation, and the same posterior bytes on 1 and 2 threads.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include "calibrate/calibrate.h"
