@@ -43,6 +43,7 @@ using namespace courtyard;
 
 namespace courtyard {
 int cmd_patterns(int argc, char** argv);  // cli/patterns_command.cpp
+int cmd_calibrate(int argc, char** argv);  // cli/calibrate_command.cpp
 }
 
 namespace {
@@ -64,6 +65,7 @@ const char* kUsage =
     "  demo      the trainer's demo: the Jiangdong Minju pilot (or a meeting) against its baseline\n"
     "  sweep     parameter sweeps: expand, run (locally, Slurm arrays, MPI), status, collect\n"
     "  patterns  pattern-oriented validation: each claimed pattern against its literature range\n"
+    "  calibrate fit scenario parameters to observed targets (ABC-SMC): posterior and predictive\n"
     "\n"
     "Without SCENARIO, run/validate/print use the embedded default scenario.\n"
     "`courtyard COMMAND --help` shows a command's options and examples.\n"
@@ -319,6 +321,7 @@ int dispatch(int argc, char** argv) {
   if (command == "demo") return cmd_demo(argc - 1, argv + 1);
   if (command == "sweep") return cmd_sweep(argc - 1, argv + 1);
   if (command == "patterns") return cmd_patterns(argc - 1, argv + 1);
+  if (command == "calibrate") return cmd_calibrate(argc - 1, argv + 1);
   throw UsageError("unknown command '" + command + "' (try courtyard --help)");
 }
 
