@@ -84,6 +84,8 @@ UI = {
     "story_intro": ("拖动滑块，逐月查看院落：每格一户（颜色：业主/租户/空置；圆点：当月已交物业费）。右侧是到该月为止发生的事（种子 {seed}）。",
                     "Move the slider to step through the months: each cell is a flat (colour: owner, renter, vacant; dot: paid the month's fee). On the right, what had happened by that month (seed {seed})."),
     "month": ("第 {m} 月", "month {m}"),
+    "week": ("第 {w} 周", "week {w}"),
+    "story_weeks": ("逐周经过", "Week by week"),
     "month_axis": ("月（自试点开始）", "month (since the start)"),
     "week_axis": ("周", "week"),
     "play": ("播放", "Play"),
@@ -121,6 +123,10 @@ UI = {
     "narrative_none": ("（到这个月为止还没有事件）", "(nothing yet by this month)"),
     "over_seeds": ("在 {n} 个种子中", "Over the {n} seeds"),
     "lang_button": ("English", "中文"),
+    "nav_story": ("逐月", "Story"),
+    "nav_key": ("结果", "Results"),
+    "nav_explorer": ("假如", "What if"),
+    "nav_roof": ("屋顶隔热", "Roof"),
 }
 
 # narrative phrases

@@ -22,7 +22,7 @@
   }
   function esc(s) { return String(s).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; }); }
   function metricLabel(m) { var x = R.metrics[m]; return T(x.label) + (T(x.unit) ? " (" + T(x.unit) + ")" : ""); }
-  function tickName(i) { return R.axis === "month" ? F(U("month"), { m: R.ticks[i] }) : T(R.ui.week_axis) + " " + R.ticks[i]; }
+  function tickName(i) { return R.axis === "month" ? F(U("month"), { m: R.ticks[i] }) : F(U("week"), { w: R.ticks[i] }); }
   function chart(id) {
     if (!charts[id]) charts[id] = echarts.init(document.getElementById(id), null, { renderer: "canvas" });
     return charts[id];
@@ -177,7 +177,7 @@
     S.narrative.forEach(function (line) {
       var tick = R.axis === "month" ? line.month : line.week;
       var li = el("li", { "class": tick === R.ticks[i] ? "now" : (tick > R.ticks[i] ? "later" : "") });
-      li.innerHTML = '<span class="m">' + esc(R.axis === "month" ? F(U("month"), { m: line.month }) : T(R.ui.week_axis) + " " + line.week) +
+      li.innerHTML = '<span class="m">' + esc(R.axis === "month" ? F(U("month"), { m: line.month }) : F(U("week"), { w: line.week })) +
         "</span>" + esc(T(line.text));
       list.appendChild(li);
       if (tick <= R.ticks[i]) { any = true; last = li; }
@@ -206,10 +206,13 @@
     X.steps.forEach(function (s) {
       var lab = el("label", { "class": state.kept[s.id] ? "on" : "", "for": "ex-toggle-" + s.id });
       var box = el("input", { type: "checkbox", id: "ex-toggle-" + s.id });
+      lab.title = T(s.label);
       box.checked = !!state.kept[s.id];
       box.onchange = function () { state.kept[s.id] = box.checked; renderExplorer(); };
       lab.appendChild(box);
-      lab.appendChild(document.createTextNode(T(s.label)));
+      var words = T(s.label).split(/[（(]/);
+      var span = el("span", {}, esc(words[0]) + (words[1] ? '<br><small>' + esc(words[1].replace(/[）)]$/, "")) + "</small>" : ""));
+      lab.appendChild(span);
       tg.appendChild(lab);
     });
     var key = comboKey(), combo = X.combos[key], full = X.combos["1111"], baseR = X.baseline;
@@ -243,7 +246,7 @@
     // per arm: door-to-door levy, meeting present and yes, the levy after the meeting (mean over the seeds)
     var cats = lang === "zh" ? ["逐户收费：交钱户数", "会议：到会户数", "会议：赞成票", "会后收费：交钱户数"]
                              : ["door to door: paid", "meeting: present", "meeting: yes", "after the meeting: paid"];
-    var o = base(lang === "zh" ? "户数（各种子均值，误差线：最低–最高）" : "households (mean over the seeds; bars: lowest–highest)");
+    var o = base(lang === "zh" ? "户数（各种子均值）" : "households (mean over the seeds)");
     o.tooltip = { trigger: "axis", axisPointer: { type: "shadow" } };
     o.legend = { bottom: 4, textStyle: { fontSize: 16 } };
     o.grid = { left: 50, right: 16, top: 56, bottom: 90 };
@@ -270,7 +273,7 @@
       ol.innerHTML = "";
       a.narrative.forEach(function (line) {
         var li = el("li");
-        li.innerHTML = '<span class="m">' + esc(T(R.ui.week_axis) + " " + line.week) + "</span>" + esc(T(line.text));
+        li.innerHTML = '<span class="m">' + esc(F(U("week"), { w: line.week })) + "</span>" + esc(T(line.text));
         ol.appendChild(li);
       });
     });
@@ -283,11 +286,11 @@
     text("title", U("title"));
     text("subtitle", F(T(R.subtitle), { courtyard: T(R.courtyard) }) + " · " + F(U("seeds_note"), { n: R.seeds }));
     text("lang-btn", U("lang_button"));
-    text("nav-story", U("story"));
-    text("nav-key", U("key_panels"));
-    text("nav-explorer", U("explorer"));
-    text("nav-roof", U("roof"));
-    text("story-title", U("story"));
+    text("nav-story", U("nav_story"));
+    text("nav-key", U("nav_key"));
+    text("nav-explorer", U("nav_explorer"));
+    text("nav-roof", U("nav_roof"));
+    text("story-title", R.axis === "month" ? U("story") : U("story_weeks"));
     text("story-intro", F(U("story_intro"), { seed: R.story.seed }));
     text("without-note", R.without ? F(U("without_note"), { what: T(R.without) }) : "");
     text("summary-title", F(U("over_seeds"), { n: R.seeds }));

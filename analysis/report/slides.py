@@ -67,6 +67,8 @@ def main():
             ax.fill_between(ticks, [min(v) for v in vals], [max(v) for v in vals], color=COLORS[key], alpha=0.18, lw=0)
             ax.plot(ticks, mean, color=COLORS[key], lw=3.5, label=label[k])
         ax.set_title(f"{(zh, en)[k]} · {where}")
+        ax.set_xlim(ticks[0], ticks[-1])
+        ax.set_xticks(ticks[::6] if a.case == "jiangdong" else ticks[::2])
         ax.set_xlabel(xlabel)
         ax.set_ylabel((uzh, uen)[k])
         ax.grid(alpha=0.3)
