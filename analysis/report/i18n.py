@@ -88,6 +88,8 @@ UI = {
     "story_weeks": ("逐周经过", "Week by week"),
     "month_axis": ("月（自试点开始）", "month (since the start)"),
     "week_axis": ("周", "week"),
+    "x_months": ("横轴：自开始的月数", "across: months since the start"),
+    "x_weeks": ("横轴：自开始的周数", "across: weeks since the start"),
     "play": ("播放", "Play"),
     "pause": ("暂停", "Pause"),
     "stairwell": ("{n} 单元", "stairwell {n}"),

@@ -48,8 +48,13 @@
   function lineChart(id, title, yname, arms, metric, scale) {
     var o = base(title);
     o.legend = { bottom: 6, textStyle: { fontSize: 16 }, data: arms.map(function (a) { return T(a.label); }) };
-    o.xAxis = { type: "category", data: R.ticks, name: R.axis === "month" ? U("month_axis") : T(R.ui.week_axis),
-                nameLocation: "middle", nameGap: 28, axisLabel: { fontSize: 15 }, nameTextStyle: { fontSize: 15 } };
+    // the x axis is named in the title's line (months or weeks since the start); the legend takes the bottom
+    o.title.subtext = R.axis === "month" ? U("x_months") : U("x_weeks");
+    o.title.subtextStyle = { fontSize: 14, fontFamily: FONT };
+    o.title.itemGap = 2;
+    o.grid.top = 66;
+    o.grid.bottom = arms.length > 2 ? 84 : 56;
+    o.xAxis = { type: "category", data: R.ticks, axisLabel: { fontSize: 15 } };
     o.yAxis = { type: "value", name: yname, nameTextStyle: { fontSize: 15, align: "left" }, axisLabel: { fontSize: 15 } };
     o.series = [];
     arms.forEach(function (a, i) {
