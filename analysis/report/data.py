@@ -157,7 +157,12 @@ def narrative(run, seeds_runs=None):
             text = {L: pair[i].format(yes=int(e["yes"]), n=int(e["attendees"]), pct=f"{100 * float(e['share']):.0f}")
                     for i, L in enumerate(i18n.LANGS)}
         if text:
-            lines.append({"week": week, "month": month_of_week(week), "kind": kind, "text": text})
+            line = {"week": week, "month": month_of_week(week), "kind": kind, "text": text}
+            if kind in ("intervention_start", "intervention_deferred"):
+                p = i18n.part(names[int(e["subject"])])
+                if p:
+                    line["part"] = p
+            lines.append(line)
     return lines
 
 

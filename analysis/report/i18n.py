@@ -28,6 +28,34 @@ COMPONENTS = {
     "services": ("文化、健康、养老服务", "culture, health and elderly-care services"),
 }
 
+# the case's 1-2-3-4: one platform, two clears, three levels, four steps; each component's part
+PART_NAMES = {
+    "platform": ("一个平台", "1 platform"),
+    "clears": ("两个清楚", "2 clears"),
+    "levels": ("三级联动", "3 levels"),
+    "organisation": ("四步·组织", "4 steps: organisation"),
+    "hardware": ("四步·硬件", "4 steps: hardware"),
+    "covenant": ("四步·公约", "4 steps: covenant"),
+    "services": ("四步·服务", "4 steps: services"),
+}
+PART_OF = {
+    "platform": "platform", "assets_survey": "clears", "demands_survey": "clears", "home_visits": "clears",
+    "party_members_known": "levels", "three_level_meetings": "levels", "party_branch": "organisation",
+    "council": "organisation", "council_meetings": "organisation", "committee": "organisation",
+    "accounts_at_gate": "organisation", "cleaning_campaign": "hardware", "hardware_works": "hardware",
+    "covenant": "covenant", "awards": "covenant", "activities": "covenant", "services": "services",
+}
+
+
+def part(full_name):
+    """The 1-2-3-4 part of a package component's intervention name, in both languages, or None."""
+    if full_name.endswith(")") and "(" in full_name:
+        code = full_name[full_name.rindex("(") + 1:-1]
+        if code in PART_OF:
+            return both(PART_NAMES[PART_OF[code]])
+    return None
+
+
 # the four steps of the 1-2-3-4 method (package_step_names()), in order
 STEPS = ["organisation", "hardware", "covenant", "services"]
 STEP_NAMES = {

@@ -183,7 +183,7 @@
       var tick = R.axis === "month" ? line.month : line.week;
       var li = el("li", { "class": tick === R.ticks[i] ? "now" : (tick > R.ticks[i] ? "later" : "") });
       li.innerHTML = '<span class="m">' + esc(R.axis === "month" ? F(U("month"), { m: line.month }) : F(U("week"), { w: line.week })) +
-        "</span>" + esc(T(line.text));
+        "</span>" + (line.part ? '<span class="part">' + esc(T(line.part)) + "</span>" : "") + esc(T(line.text));
       list.appendChild(li);
       if (tick <= R.ticks[i]) { any = true; last = li; }
     });
