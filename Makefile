@@ -1,6 +1,7 @@
 # Quick start on a fresh Debian 12 machine:
 #   make demo   installs what is missing, builds (Release), runs the trainer's demo on the embedded
-#               Jiangdong Minju pilot and baseline: narrative, table, HDF5 files and pictures in build/demo
+#               Jiangdong Minju pilot and baseline: narrative, table, HDF5 files, pictures and the
+#               trainer's report (build/demo/report.html, bilingual, works offline; its path is printed last)
 #   make test   the same set-up, then the whole test suite through ctest
 BUILD_DIR ?= build
 BUILD_TYPE ?= Release
@@ -25,7 +26,7 @@ build: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 demo: build
-	$(BUILD_DIR)/engine/cli/courtyard demo -o $(OUT)
+	$(BUILD_DIR)/engine/cli/courtyard demo -o $(OUT) --report --force
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900

@@ -12,7 +12,8 @@ packages=(
   libopenmpi-dev openmpi-bin
   python3 python3-h5py python3-numpy python3-matplotlib python3-xarray
   python3-h5netcdf python3-pandas python3-scipy
-  fonts-noto-cjk  # Chinese courtyard and community names in the plots (analysis/)
+  fonts-noto-cjk  # Chinese courtyard and community names in the plots (analysis/) and the report
+  chromium chromium-driver python3-selenium  # the report's browser test (tests/cli/report_browser_test.py)
 )
 
 missing=()

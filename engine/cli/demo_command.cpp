@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "cli/common.h"
+#include "cli/demo_story.h"
 #include "core/errors.h"
 #include "core/version.h"
 #include "model/metric_table.h"
@@ -29,19 +30,29 @@ namespace {
 struct DemoCase {
   std::string name;                     // jiangdong | roof-insulation
   std::string scenario;                 // embedded scenario of the intervention
+  std::string scenario_name;            // its `name`
   std::string baseline;                 // embedded scenario of the baseline ("": the same one ...)
   std::vector<std::string> baseline_overrides;  // ... with these overrides
   std::string courtyard;                // the courtyard the narrative and table follow
   std::vector<int32_t> table_steps;     // records shown in the table
   const char* table_unit;               // "month" or "week"
+  // the arms: what each is called in the table and the narrative, and its files' prefix
+  std::string arm_header, arm_file, arm_title;
+  std::string base_header, base_file, base_title;
+  std::string map_months;               // months drawn by courtyard_map.py
 };
 
 const DemoCase kCases[] = {
-    {"jiangdong", "jiangdong_minju_pilot", "jiangdong_minju_baseline", {}, "Jiangdong Minju Zone 2",
-     {0, 26, 52, 104}, "month"},
-    {"roof-insulation", "roof_insulation_meeting", "",
+    {"jiangdong", "jiangdong_minju_pilot", "jiangdong-minju-pilot", "jiangdong_minju_baseline", {},
+     "Jiangdong Minju Zone 2", {0, 26, 52, 104}, "month",
+     "full package", "intervention", "the full package",
+     "baseline", "baseline", "the baseline (no intervention)", "0,6,12,24"},
+    {"roof-insulation", "roof_insulation_meeting", "roof-insulation-meeting", "",
      {"interventions[1].meeting.persuasion=false", "courtyards[0].joint_payment_history=0"},
-     "龙舟路60号院新五栋", {0, 4, 8, 12}, "week"},  // Longzhou Road No. 60, new building 5
+     "龙舟路60号院新五栋", {0, 4, 8, 12}, "week",  // Longzhou Road No. 60, new building 5
+     "persuasion", "meeting-with-persuasion", "the meeting with persuasion",
+     "no persuasion", "meeting-without-persuasion", "the meeting without persuasion (and no memory of paying together)",
+     "0,1,2"},
 };
 
 // --without takes a step of the pilot (organisation, hardware, covenant, services) or any component
@@ -125,52 +136,6 @@ DemoRun run_one(const std::string& scenario_name, const std::vector<std::string>
   return out;
 }
 
-std::string month_label(const Model& m, int32_t step) {
-  const Date d = m.date_of_step(step);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02d", d.year, d.month);
-  return buf;
-}
-
-// The narrative: one plain line per intervention, meeting and levy, by month.
-void print_narrative(const Model& m, const DemoRun& run, int32_t courtyard) {
-  int32_t residents = m.courtyards[courtyard].households;
-  for (const Event& e : run.events) {
-    if (e.courtyard != courtyard) continue;
-    // calendar months since the start
-    const Date d = m.date_of_step(e.step);
-    const int month = (d.year - m.start_date.year) * 12 + d.month - m.start_date.month;
-    const std::string when = "month " + std::to_string(month) + " (" + month_label(m, e.step) + ", week " + std::to_string(e.step) + "): ";
-    switch (e.type) {
-      case EventType::kInterventionStart:
-        std::printf("  %s%s%s\n", when.c_str(), m.interventions[e.subject].name.c_str(),
-                    e.amount > 0 ? (" (" + std::to_string(static_cast<long long>(std::lround(e.amount))) + " yuan)").c_str() : "");
-        break;
-      case EventType::kInterventionDeferred:
-        std::printf("  %s%s waits: the budget cannot pay %.0f yuan\n", when.c_str(), m.interventions[e.subject].name.c_str(), e.amount);
-        break;
-      case EventType::kMeeting: {
-        const char* caller = e.caller == static_cast<int32_t>(Caller::kCouncil)     ? "the residents' council"
-                             : e.caller == static_cast<int32_t>(Caller::kCommittee) ? "the residents' committee"
-                             : e.caller == static_cast<int32_t>(Caller::kOwnersCommittee) ? "the owners' committee"
-                                                                                    : "the community";
-        const int present = e.attendees;
-        const int households = e.share > 0 ? static_cast<int>(std::lround(present / e.share)) : residents;
-        std::printf("  %sa courtyard meeting on %s, called by %s: %d of %d households present, %s %d to %d (%d abstained)\n",
-                    when.c_str(), m.proposals[e.subject].name.c_str(), caller, present, households,
-                    e.outcome ? "adopted" : "rejected", e.yes, e.no, e.abstain);
-        break;
-      }
-      case EventType::kLevy:
-        std::printf("  %sthe levy for %s %s: %d of %d households paid (%.0f%%)%s\n", when.c_str(),
-                    m.proposals[e.subject].name.c_str(), e.outcome ? "goes ahead" : "fails", e.yes, e.attendees,
-                    100.0 * e.share, e.outcome ? "" : ", money returned");
-        break;
-      default: break;  // failures and repairs are too many to tell
-    }
-  }
-}
-
 std::string cell(const std::vector<double>& xs) {
   double mean = 0, n = 0;
   for (double x : xs)
@@ -214,35 +179,114 @@ std::string quote(const std::string& s) {
   return out + "'";
 }
 
+// The demo's own files in its folder: what --force clears before a new demo is written there.
+bool is_demo_output(const std::filesystem::path& entry) {
+  const std::string name = entry.filename().string();
+  static const char* const kDirs[] = {"plots", "slides", "whatif", "roof"};
+  static const char* const kFiles[] = {"courtyard-map.png", "report.html", "demo.log"};
+  for (const char* d : kDirs)
+    if (name == d) return true;
+  for (const char* f : kFiles)
+    if (name == f) return true;
+  return name.size() > 3 && name.ends_with(".h5") && name.find("-seed") != std::string::npos;
+}
+
+// Refuses a folder with files in it unless `force`; with `force`, removes what an earlier demo wrote there.
+void prepare_folder(const std::string& dir, bool force) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
+    throw OutputCreateError("cannot write the demo to " + dir + ": it is a file, not a folder");
+  if (fs::is_directory(dir, ec) && !fs::is_empty(dir, ec)) {
+    if (!force)
+      throw OutputCreateError(dir + " is not empty: give --force to replace an earlier demo there (the demo's own files "
+                              "are removed first, others are kept), or choose another folder with -o");
+    for (const auto& entry : fs::directory_iterator(dir, ec))
+      if (is_demo_output(entry.path())) fs::remove_all(entry.path(), ec);
+  }
+  fs::create_directories(dir, ec);
+  if (ec) throw OutputCreateError("cannot create " + dir + ": " + ec.message());
+}
+
+bool has_non_ascii(const std::string& s) {
+  return std::any_of(s.begin(), s.end(), [](char ch) { return static_cast<unsigned char>(ch) >= 0x80; });
+}
+
+// The table of outcomes at the case's records, one column per arm.
+void print_table(const DemoCase& dc, const std::vector<std::string>& headers, const std::vector<const std::vector<DemoRun>*>& arms,
+                 int seeds) {
+  size_t width = 13;
+  for (const auto& h : headers) width = std::max(width, h.size());
+  const int w = static_cast<int>(width);
+  std::printf("\n%-24s", "");
+  for (int32_t step : dc.table_steps) {
+    const int at = dc.table_unit[0] == 'm' ? month_of_week(step) : step;
+    char head[40];
+    std::snprintf(head, sizeof head, "%s %d", dc.table_unit, at);
+    std::printf(" | %-*s", static_cast<int>(arms.size()) * (w + 1) - 1, head);
+  }
+  std::printf("\n%-24s", "");
+  for (size_t i = 0; i < dc.table_steps.size(); ++i) {
+    std::printf(" |");
+    for (const auto& h : headers) std::printf(" %-*s", w, h.c_str());
+  }
+  std::printf("\n");
+  for (const Row& row : kRows) {
+    std::printf("%-24s", row.label);
+    for (int32_t step : dc.table_steps) {
+      std::printf(" |");
+      for (const auto* arm : arms) {
+        std::vector<double> xs;
+        for (const DemoRun& r : *arm) {
+          size_t rec = 0;
+          while (rec + 1 < r.steps.size() && r.steps[rec] < step) ++rec;
+          xs.push_back(value_at(r, row, rec));
+        }
+        std::printf(" %-*s", w, cell(xs).c_str());
+      }
+    }
+    std::printf("\n");
+  }
+  if (seeds > 1)
+    std::printf("(mean ±sd over %d seeds; seed k of every column shares its draws)\n", seeds);
+}
+
 }  // namespace
 
 int cmd_demo(int argc, char** argv) {
-  std::string which = "jiangdong", out_dir = "courtyard-demo";
+  std::string which = "jiangdong", out_dir = "courtyard-demo", lang, format = "png";
   std::vector<std::string> without;
-  int seeds = 5;
-  bool plots = true;
+  int seeds = 5, narrate_seed = 1;
+  bool force = false, report = false;
   po::options_description opts("Options");
   opts.add_options()
       ("case", po::value(&which), "jiangdong (default) or roof-insulation")
       ("without", po::value(&without)->composing(), "leave a step of the pilot (organisation, hardware, covenant, services) or a component of its package out (repeatable; see --help)")
-      ("seeds", po::value(&seeds)->default_value(seeds), "seeds to run (each for the intervention and the baseline)")
+      ("seeds", po::value(&seeds)->default_value(seeds), "seeds to run (each for every arm)")
+      ("narrate-seed", po::value(&narrate_seed)->default_value(narrate_seed), "the seed whose story is told line by line")
       ("output,o", po::value(&out_dir), "folder for the result files and pictures (default: courtyard-demo)")
-      ("no-plots", "skip the pictures");
+      ("force", po::bool_switch(&force), "write into a folder that is not empty (removing an earlier demo's files there)")
+      ("report", po::bool_switch(&report), "also write report.html: the trainer's page (bilingual, works offline)")
+      ("lang", po::value(&lang), "zh or en: the report's and the slides' first language (default: zh when the courtyard's name is Chinese)")
+      ("format", po::value(&format)->default_value(format), "png, pdf or svg: the slides' file format")
+      ("no-plots", "skip the pictures and slides");
   po::positional_options_description pos;
   pos.add("case", 1);
   po::variables_map vm;
   const std::string help =
-      "Usage: courtyard demo [jiangdong|roof-insulation] [--without STEP ...] [--seeds N] [-o DIR]\n"
+      "Usage: courtyard demo [jiangdong|roof-insulation] [--without STEP ...] [--seeds N] [-o DIR] [--force]\n"
+      "                      [--report] [--lang zh|en] [--format png|pdf|svg] [--narrate-seed S]\n"
       "\n"
       "The trainer's demo: the Jiangdong Minju pilot (or the roof-insulation meeting) and its baseline on the\n"
-      "same seeds, a month-by-month narrative of what happened, a side-by-side table, what it cost and what it\n"
-      "bought (yuan by payer, staff and volunteer hours, per household, collection gained and cost per point\n"
-      "gained against the baseline of the same seed: mean over the seeds, lowest and highest in brackets), and\n"
-      "pictures.\n"
+      "same seeds, a month-by-month narrative of what happened (one seed) and a summary over the seeds, a\n"
+      "side-by-side table, what it cost and what it bought (yuan by payer, staff and volunteer hours, per\n"
+      "household, collection gained and cost per point gained against the baseline of the same seed: mean over\n"
+      "the seeds, lowest and highest in brackets), pictures, slides and, with --report, report.html.\n"
+      "Month m starts at week round(m x 52 / 12); week w is month round(w x 12 / 52).\n"
       "\n"
       "Examples:\n"
-      "  courtyard demo                         # the pilot with all four steps, 5 seeds\n"
-      "  courtyard demo --without covenant      # what the covenant step adds\n"
+      "  courtyard demo --report                # the pilot with all four steps, 5 seeds, and the report\n"
+      "  courtyard demo --without covenant      # three arms: full package, without the covenant, baseline\n"
       "  courtyard demo --without home_visits   # any component of the package\n"
       "\n"
       "--without takes the steps organisation, hardware, covenant, services, or a component:\n"
@@ -250,38 +294,53 @@ int cmd_demo(int argc, char** argv) {
       "  party_branch council council_meetings committee accounts_at_gate cleaning_campaign\n"
       "  hardware_works covenant awards activities services\n"
       "Components that need a removed one go with it (awards need the covenant).\n"
-      "  courtyard demo roof-insulation --seeds 10 -o roof\n";
+      "  courtyard demo roof-insulation --seeds 10 -o roof\n"
+      "\n"
+      "The output folder must be empty or new; --force replaces an earlier demo's files in it.\n";
   if (!parse_command(argc, argv, opts, pos, help, vm)) return 0;
-  plots = vm.count("no-plots") == 0;
+  const bool plots = vm.count("no-plots") == 0;
   const DemoCase* dc = nullptr;
   for (const auto& c : kCases)
     if (c.name == which) dc = &c;
   if (!dc) throw UsageError("unknown demo '" + which + "' (jiangdong or roof-insulation)");
   if (seeds < 1 || seeds > 100) throw UsageError("--seeds must be in [1, 100]");
+  if (narrate_seed < 1 || narrate_seed > seeds)
+    throw UsageError("--narrate-seed must be one of the seeds run, 1 to " + std::to_string(seeds));
+  if (!lang.empty() && lang != "zh" && lang != "en") throw UsageError("--lang takes zh or en, not '" + lang + "'");
+  if (lang.empty()) lang = has_non_ascii(dc->courtyard) ? "zh" : "en";
+  if (format != "png" && format != "pdf" && format != "svg") throw UsageError("--format takes png, pdf or svg, not '" + format + "'");
   std::vector<std::string> overrides;
+  std::string without_text;  // "covenant+awards"
   for (size_t i = 0; i < without.size(); ++i) {
     if (!is_package_name(without[i]))
       throw UsageError("--without takes " + package_names_text() + "; not '" + without[i] + "'");
     if (dc->name != "jiangdong") throw UsageError("--without applies to the jiangdong demo");
     overrides.push_back("interventions[0].package.without[" + std::to_string(i) + "]=" + without[i]);
+    without_text += (i ? "+" : "") + without[i];
   }
-  std::error_code ec;
-  std::filesystem::create_directories(out_dir, ec);
-  if (ec) throw OutputCreateError("cannot create " + out_dir + ": " + ec.message());
+  prepare_folder(out_dir, force);
 
-  // the runs
-  const std::string command_line = "courtyard demo " + which;
-  std::vector<DemoRun> pilot, base;
+  // the arms: the intervention (the full package), the reduced package when --without, the baseline
+  std::string command_line = "courtyard demo " + which;
+  for (const auto& w : without) command_line += " --without " + w;
+  std::vector<DemoRun> pilot, reduced, base;
+  std::vector<std::string> reduced_overrides = overrides;
+  if (!without.empty()) reduced_overrides.push_back("name=" + dc->scenario_name + " without " + without_text);
+  std::vector<std::string> base_overrides = dc->baseline_overrides;
+  if (dc->baseline.empty()) base_overrides.push_back("name=" + dc->scenario_name + " without persuasion");
   for (int k = 1; k <= seeds; ++k) {
-    const std::string tag = "seed" + std::to_string(k) + ".h5";
-    pilot.push_back(run_one(dc->scenario, overrides, k, out_dir + "/intervention-" + tag, dc->courtyard, command_line));
-    base.push_back(run_one(dc->baseline.empty() ? dc->scenario : dc->baseline, dc->baseline_overrides, k,
-                           out_dir + "/baseline-" + tag, dc->courtyard, command_line));
+    const std::string tag = "-seed" + std::to_string(k) + ".h5";
+    pilot.push_back(run_one(dc->scenario, {}, k, out_dir + "/" + dc->arm_file + tag, dc->courtyard, command_line));
+    if (!without.empty())
+      reduced.push_back(run_one(dc->scenario, reduced_overrides, k, out_dir + "/without-" + without_text + tag, dc->courtyard, command_line));
+    base.push_back(run_one(dc->baseline.empty() ? dc->scenario : dc->baseline, base_overrides, k,
+                           out_dir + "/" + dc->base_file + tag, dc->courtyard, command_line));
   }
+  // the story is told of the reduced package when there is one
+  const std::vector<DemoRun>& told = without.empty() ? pilot : reduced;
 
-  // the narrative of the first seed
-  std::vector<std::string> o = overrides;
-  o.push_back("run.seed=1");
+  std::vector<std::string> o = without.empty() ? std::vector<std::string>{} : reduced_overrides;
+  o.push_back("run.seed=" + std::to_string(narrate_seed));
   const Model model = build_model(load_scenario_text("<embedded>", embedded_scenario(dc->scenario), false, o));
   int32_t c = 0;
   for (int32_t i = 0; i < model.ncourtyard(); ++i)
@@ -298,73 +357,121 @@ int cmd_demo(int argc, char** argv) {
     for (const auto& name : package_component_names())
       if (std::find(kept.begin(), kept.end(), name) == kept.end()) std::printf(" %s", name.c_str());
     std::printf(")\n");
+    std::printf("arms: the full package, the package without %s, and the baseline (no intervention)\n", without_text.c_str());
+  } else {
+    std::printf("arms: %s, and %s\n", dc->arm_title.c_str(), dc->base_title.c_str());
   }
-  std::printf("\nWhat happened (seed 1):\n");
-  print_narrative(model, pilot[0], c);
+  std::printf("\nWhat happened (%s, seed %d):\n", without.empty() ? dc->arm_title.c_str() : ("without " + without_text).c_str(),
+              narrate_seed);
+  print_narrative(model, told[static_cast<size_t>(narrate_seed - 1)].events, c);
+  if (seeds > 1) {
+    std::printf("\nOver the %d seeds:\n", seeds);
+    std::vector<std::vector<Event>> by_seed;
+    for (const auto& r : told) by_seed.push_back(r.events);
+    print_summary_over_seeds(model, by_seed, c);
+  }
 
   // the table
-  std::printf("\n%-24s", "");
-  for (int32_t step : dc->table_steps) {
-    const int at = dc->table_unit[0] == 'm' ? step * 12 / 52 : step;
-    char head[40];
-    std::snprintf(head, sizeof head, "%s %d", dc->table_unit, at);
-    std::printf(" | %-27s", head);
+  std::vector<std::string> headers{dc->arm_header};
+  std::vector<const std::vector<DemoRun>*> arms{&pilot};
+  if (!without.empty()) {
+    headers.push_back("without " + without_text);
+    arms.push_back(&reduced);
   }
-  std::printf("\n%-24s", "");
-  for (size_t i = 0; i < dc->table_steps.size(); ++i) std::printf(" | %-13s %-13s", "intervention", "baseline");
-  std::printf("\n");
-  for (const Row& row : kRows) {
-    std::printf("%-24s", row.label);
-    for (int32_t step : dc->table_steps) {
-      std::vector<double> a, b;
-      for (size_t k = 0; k < pilot.size(); ++k) {
-        const auto& steps = pilot[k].steps;
-        size_t rec = 0;
-        while (rec + 1 < steps.size() && steps[rec] < step) ++rec;
-        a.push_back(value_at(pilot[k], row, rec));
-        b.push_back(value_at(base[k], row, rec));
-      }
-      std::printf(" | %-13s %-13s", cell(a).c_str(), cell(b).c_str());
-    }
-    std::printf("\n");
-  }
-  if (seeds > 1) std::printf("(mean ±sd over %d seeds; seed k of the intervention and of the baseline share their draws)\n", seeds);
+  headers.push_back(dc->base_header);
+  arms.push_back(&base);
+  print_table(*dc, headers, arms, seeds);
 
   // what it cost, and what it bought: against the baseline of the same seed
-  {
+  auto costs_block = [&](const std::vector<DemoRun>& runs_of, const std::string& what) {
     std::vector<RunCosts> runs, bases;
-    for (size_t k = 0; k < pilot.size(); ++k) {
-      runs.push_back(pilot[k].costs);
+    for (size_t k = 0; k < runs_of.size(); ++k) {
+      runs.push_back(runs_of[k].costs);
       bases.push_back(base[k].costs);
     }
     const int32_t last = pilot[0].steps.empty() ? 0 : pilot[0].steps.back();
-    const std::string end = std::string(dc->table_unit) + " " + std::to_string(dc->table_unit[0] == 'm' ? last * 12 / 52 : last);
-    print_costs("What it cost and what it bought (the intervention against the baseline of the same seed, " +
+    const std::string end = std::string(dc->table_unit) + " " + std::to_string(dc->table_unit[0] == 'm' ? month_of_week(last) : last);
+    print_costs("What it cost and what it bought (" + what + " against " + dc->base_title + " of the same seed, " +
                     std::string(model.ncourtyard() == 1 ? "the courtyard" : "all courtyards") + ", the whole run):",
                 runs, bases, end);
+  };
+  costs_block(pilot, dc->arm_title);
+  if (!without.empty()) {
+    std::printf("\n");
+    costs_block(reduced, "the package without " + without_text);
   }
 
-  // the pictures
-  std::printf("\nresult files: %s/intervention-seed*.h5, %s/baseline-seed*.h5\n", out_dir.c_str(), out_dir.c_str());
+  std::printf("\nresult files: %s/%s-seed*.h5", out_dir.c_str(), dc->arm_file.c_str());
+  if (!without.empty()) std::printf(", %s/without-%s-seed*.h5", out_dir.c_str(), without_text.c_str());
+  std::printf(", %s/%s-seed*.h5\n", out_dir.c_str(), dc->base_file.c_str());
+
+  // the report's own runs: every combination of the four steps (jiangdong), and the roof meeting
+  if (report && dc->name == "jiangdong") {
+    std::error_code made;
+    for (const char* sub : {"/whatif", "/roof"}) std::filesystem::create_directories(out_dir + sub, made);
+    if (made) throw OutputCreateError("cannot create a folder in " + out_dir + ": " + made.message());
+    {
+      const auto& steps = package_step_names();
+      const unsigned all = (1u << steps.size()) - 1;
+      for (unsigned kept = 0; kept < all; ++kept) {
+        std::vector<std::string> ov;
+        std::string removed;
+        for (size_t i = 0; i < steps.size(); ++i)
+          if (!(kept & (1u << i))) {
+            ov.push_back("interventions[0].package.without[" + std::to_string(ov.size()) + "]=" + steps[i]);
+            removed += (removed.empty() ? "" : "+") + steps[i];
+          }
+        ov.push_back("name=" + dc->scenario_name + " without " + removed);
+        for (int k = 1; k <= seeds; ++k)
+          run_one(dc->scenario, ov, k, out_dir + "/whatif/without-" + removed + "-seed" + std::to_string(k) + ".h5",
+                  dc->courtyard, command_line + " --report");
+      }
+      const DemoCase& roof = kCases[1];
+      std::vector<std::string> roof_base = roof.baseline_overrides;
+      roof_base.push_back("name=" + roof.scenario_name + " without persuasion");
+      for (int k = 1; k <= seeds; ++k) {
+        const std::string tag = "-seed" + std::to_string(k) + ".h5";
+        run_one(roof.scenario, {}, k, out_dir + "/roof/" + roof.arm_file + tag, roof.courtyard, command_line + " --report");
+        run_one(roof.scenario, roof_base, k, out_dir + "/roof/" + roof.base_file + tag, roof.courtyard, command_line + " --report");
+      }
+    }
+  }
+
+  // the pictures, the slides and the report: the analysis scripts; what they say goes to demo.log
+  const std::string python = COURTYARD_PYTHON_PATH, analysis = COURTYARD_ANALYSIS_DIR;
+  const std::string log = quote(out_dir + "/demo.log");
+  bool failed = false;
   if (plots) {
-    const std::string python = COURTYARD_PYTHON_PATH, analysis = COURTYARD_ANALYSIS_DIR;
-    // the first run, then the other seeds and the baselines: plot_run draws a band per scenario
+    // the first run, then the other seeds and the other arms: plot_run draws a band per scenario
     std::string compare;
     for (size_t k = 1; k < pilot.size(); ++k) compare += " " + quote(pilot[k].path);
+    for (const auto& r : reduced) compare += " " + quote(r.path);
     for (const auto& r : base) compare += " " + quote(r.path);
     const int rc1 = run_script(python + " " + quote(analysis + "/plot_run.py") + " " + quote(pilot[0].path) + " --compare" + compare +
-                               " --courtyard " + quote(dc->courtyard) + " -o " + quote(out_dir + "/plots") + " > /dev/null");
-    const std::string months = dc->table_unit[0] == 'm' ? "0,6,12,24" : "0,1,2,3";
-    const int rc2 = run_script(python + " " + quote(analysis + "/courtyard_map.py") + " " + quote(pilot[0].path) +
-                               " --courtyard " + quote(dc->courtyard) + " --months " + months + " -o " +
-                               quote(out_dir + "/courtyard-map.png") + " > /dev/null");
-    if (rc1 == 0) std::printf("pictures:     %s/plots/*.png\n", out_dir.c_str());
+                               " --courtyard " + quote(dc->courtyard) + " -o " + quote(out_dir + "/plots") + " >> " + log + " 2>&1");
+    const int rc2 = run_script(python + " " + quote(analysis + "/courtyard_map.py") + " " + quote(told[0].path) +
+                               " --courtyard " + quote(dc->courtyard) + " --months " + dc->map_months + " -o " +
+                               quote(out_dir + "/courtyard-map.png") + " >> " + log + " 2>&1");
+    std::string slides = python + " " + quote(analysis + "/report/slides.py") + " " + quote(out_dir) + " --case " + dc->name +
+                         " --lang " + lang + " --format " + format + " -o " + quote(out_dir + "/slides");
+    for (const auto& w : without) slides += " --without " + quote(w);
+    const int rc3 = run_script(slides + " >> " + log + " 2>&1");
+    if (rc1 == 0) std::printf("pictures:      %s/plots/*.png\n", out_dir.c_str());
     if (rc2 == 0) std::printf("courtyard map: %s/courtyard-map.png\n", out_dir.c_str());
-    if (rc1 != 0 || rc2 != 0) {
-      std::fprintf(stderr, "courtyard demo: drawing the pictures failed (%s with h5py and matplotlib, scripts in %s)\n",
-                   python.c_str(), analysis.c_str());
-      return kExitIo;
-    }
+    if (rc3 == 0) std::printf("slides (%s):   %s/slides/*.%s\n", lang.c_str(), out_dir.c_str(), format.c_str());
+    failed = rc1 != 0 || rc2 != 0 || rc3 != 0;
+  }
+  if (report && !failed) {
+    std::string cmd = python + " " + quote(analysis + "/report/build_report.py") + " " + quote(out_dir) + " --case " + dc->name +
+                      " --lang " + lang + " --narrate-seed " + std::to_string(narrate_seed) + " -o " + quote(out_dir + "/report.html");
+    for (const auto& w : without) cmd += " --without " + quote(w);
+    if (run_script(cmd + " >> " + log + " 2>&1") != 0) failed = true;
+    else std::printf("report:        %s\n", std::filesystem::absolute(out_dir + "/report.html").lexically_normal().string().c_str());
+  }
+  if (failed) {
+    std::fprintf(stderr, "courtyard demo: drawing the pictures or writing the report failed; see %s/demo.log (%s with h5py and "
+                 "matplotlib, scripts in %s)\n", out_dir.c_str(), python.c_str(), analysis.c_str());
+    return kExitIo;
   }
   return 0;
 }
