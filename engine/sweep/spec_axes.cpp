@@ -354,6 +354,15 @@ std::string parent_of(const std::string& path) {
   return dot == std::string::npos ? "" : path.substr(0, dot);
 }
 
+// Whether a message names the field a path ends in ("households" or "households" written with blanks).
+bool mentions(const std::string& message, const std::string& path) {
+  std::string name = path.substr(path.rfind('.') == std::string::npos ? 0 : path.rfind('.') + 1);
+  if (const size_t bracket = name.find('['); bracket != std::string::npos) name.resize(bracket);
+  std::string spaced = name;
+  std::replace(spaced.begin(), spaced.end(), '_', ' ');
+  return !name.empty() && (message.find(name) != std::string::npos || message.find(spaced) != std::string::npos);
+}
+
 // Whether a problem at scenario field `field` may come from an override of `path` (the same field, one
 // inside it, or a sibling: a rule over several fields of one message).
 bool near(const std::string& field, const std::string& path) {
@@ -435,29 +444,53 @@ void check_points(Checker& c, const Plan& plan, const std::vector<AxisSites>& si
           sd::FieldPath path_at, value_at;
           entry_sites(owner[static_cast<size_t>(k)], &path_at, &value_at);
           const std::string& o = overrides[static_cast<size_t>(k)];
+          const std::string path = o.substr(0, o.find('='));
           if (d.column <= static_cast<int>(o.find('='))) {
             report(path_at, field + d.message);  // the path: the same at every point
-          } else {
-            const Axis& a = plan.axes[owner[static_cast<size_t>(k)].axis];
-            const bool computed = a.kind == Axis::Kind::kDerived && (owner[static_cast<size_t>(k)].entry > 0 || a.path.empty());
-            report(value_at, field + d.message + (computed ? " (" + o + " at " + point + ")" : ""));
+            continue;
           }
+          // the value: with the values of the other axes that set fields of the same message which the
+          // problem names (a rule over both: "3 stairwells for 2 households"), so that every bad
+          // combination is named
+          const size_t axis = owner[static_cast<size_t>(k)].axis;
+          const Axis& a = plan.axes[axis];
+          std::string note;
+          if (a.kind == Axis::Kind::kDerived && (owner[static_cast<size_t>(k)].entry > 0 || a.path.empty()))
+            note = a.name + " = " + run.values[axis] + " gives " + o;
+          std::vector<size_t> related;
+          for (size_t j = 0; j < overrides.size(); ++j) {
+            const std::string other = overrides[j].substr(0, overrides[j].find('='));
+            if (owner[j].axis != axis && parent_of(other) == parent_of(path) && mentions(d.message, other) &&
+                std::find(related.begin(), related.end(), owner[j].axis) == related.end())
+              related.push_back(owner[j].axis);
+          }
+          std::sort(related.begin(), related.end());
+          if (!related.empty()) {
+            note += std::string(note.empty() ? "" : "; ") + "with";
+            for (size_t r = 0; r < related.size(); ++r)
+              note += (r ? ", " : " ") + plan.axes[related[r]].name + " = " + run.values[related[r]];
+          }
+          report(value_at, field + d.message + (note.empty() ? "" : " (" + note + ")"));
           continue;
         }
         // a rule of the scenario that the point's values break together: at the axes that set fields
-        // near it, else at every axis with more than one level
+        // near it (naming their values), else at every axis with more than one level (naming the point)
         std::vector<size_t> blamed;
         for (size_t j = 0; j < overrides.size(); ++j) {
           const std::string path = overrides[j].substr(0, overrides[j].find('='));
           if (near(d.field, path) && std::find(blamed.begin(), blamed.end(), owner[j].axis) == blamed.end())
             blamed.push_back(owner[j].axis);
         }
-        if (blamed.empty())
+        std::sort(blamed.begin(), blamed.end());
+        std::string with;
+        for (size_t i : blamed) with += (with.empty() ? "" : ", ") + plan.axes[i].name + " = " + run.values[i];
+        if (blamed.empty()) {
+          with = point;
           for (size_t i = 0; i < plan.axes.size(); ++i)
             if (plan.axes[i].sampled || plan.axes[i].values.size() > 1) blamed.push_back(i);
-        if (blamed.empty() && !plan.axes.empty()) blamed.push_back(0);
-        for (size_t i : blamed)
-          report(sites[i].axis, "at " + point + " the scenario is invalid: " + d.format());
+          if (blamed.empty() && !plan.axes.empty()) blamed.push_back(0);
+        }
+        for (size_t i : blamed) report(sites[i].axis, "with " + with + " the scenario is invalid: " + d.format());
       }
     } catch (const UsageError& e) {
       report(sites.empty() ? sd::FieldPath{} : sites.front().axis, std::string("at ") + point + ": " + e.what());
