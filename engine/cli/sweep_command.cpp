@@ -74,6 +74,18 @@ std::string join_command_line(int argc, char** argv) {
   return out;
 }
 
+// A manifest's value ("" if absent).
+std::string manifest_value(const std::string& text, const std::string& key) {
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    if (text.compare(at, key.size() + 1, key + " ") == 0) return text.substr(at + key.size() + 1, end - at - key.size() - 1);
+    at = end + 1;
+  }
+  return "";
+}
+
 // A sweep folder's plan and design, read from the copies it keeps; checked against its design.csv.
 struct FolderSweep {
   Plan plan;
@@ -96,19 +108,9 @@ FolderSweep open_folder(const std::string& dir) {
                   e.what() + "; was the folder made by another version?)");
   }
   out.manifest = read_text((d / "manifest.txt").string());
+  // the name the sweep had when it ran (a nameless sweep is named after its file, not after the copy)
+  if (const std::string name = manifest_value(out.manifest, "name"); !name.empty()) out.plan.name = name;
   return out;
-}
-
-// A manifest's value ("" if absent).
-std::string manifest_value(const std::string& text, const std::string& key) {
-  size_t at = 0;
-  while (at < text.size()) {
-    size_t end = text.find('\n', at);
-    if (end == std::string::npos) end = text.size();
-    if (text.compare(at, key.size() + 1, key + " ") == 0) return text.substr(at + key.size() + 1, end - at - key.size() - 1);
-    at = end + 1;
-  }
-  return "";
 }
 
 // A run list: numbers or names (run-00042), separated by commas, blanks or lines, ranges as A-B; '#'
