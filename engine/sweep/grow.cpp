@@ -47,15 +47,21 @@ bool parse_row(const std::string& line, Row* row) {
   return true;
 }
 
+// CSV records: a line break inside a quoted field (a level written with one) does not end the record
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;
-  size_t at = 0;
-  while (at < text.size()) {
-    size_t end = text.find('\n', at);
-    if (end == std::string::npos) end = text.size();
-    out.push_back(text.substr(at, end - at));
-    at = end + 1;
+  std::string line;
+  bool quoted = false;
+  for (char ch : text) {
+    if (ch == '"') quoted = !quoted;
+    if (ch == '\n' && !quoted) {
+      out.push_back(std::move(line));
+      line.clear();
+    } else {
+      line += ch;
+    }
   }
+  if (!line.empty()) out.push_back(std::move(line));
   return out;
 }
 

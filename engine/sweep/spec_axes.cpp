@@ -217,11 +217,14 @@ std::vector<AxisSites> check_axes(Checker& c, const v1::Sweep& spec, Plan& plan,
       axis.numeric = false;
       refuse_others(c, a, ap, "cases", false, false);
       if (!a.has_name()) c.fail(ap, "an axis of cases needs a name (its column, e.g. name: \"steps\")");
+      else if (!valid_column_name(a.name()))
+        c.fail(sweep_field(ap, "name"), "column name \"" + a.name() + "\" must be letters, digits and _ . [ ] - only");
       std::set<std::string> names;
       for (int k = 0; k < a.cases_size(); ++k) {
         const v1::Case& cs = a.cases(k);
         const sd::FieldPath cp = sweep_field(ap, "cases", k);
         if (cs.name().empty()) c.fail(cp, "a case needs a name");
+        else if (cs.name().find_first_of("\r\n") != std::string::npos) c.fail(sweep_field(cp, "name"), "a case's name is one line");
         else if (!names.insert(cs.name()).second) c.fail(sweep_field(cp, "name"), "the case \"" + cs.name() + "\" is listed twice");
         std::vector<std::string> set;
         std::vector<sd::FieldPath> set_at;
@@ -251,6 +254,8 @@ std::vector<AxisSites> check_axes(Checker& c, const v1::Sweep& spec, Plan& plan,
       axis.numeric = false;
       refuse_others(c, a, ap, "tuples", false, false);
       if (!a.has_name()) c.fail(ap, "a linked axis needs a name (its column, e.g. name: \"tenure\")");
+      else if (!valid_column_name(a.name()))
+        c.fail(sweep_field(ap, "name"), "column name \"" + a.name() + "\" must be letters, digits and _ . [ ] - only");
       if (a.fields_size() == 0) c.fail(ap, "a linked axis needs fields: [\"path\", ...], the fields each tuple sets");
       if (a.tuples_size() == 0) c.fail(ap, "a linked axis needs tuples { values: [...] }, one per level");
       for (int j = 0; j < a.fields_size(); ++j) {
@@ -283,7 +288,9 @@ std::vector<AxisSites> check_axes(Checker& c, const v1::Sweep& spec, Plan& plan,
         std::string label = t.name();
         if (label.empty())
           for (size_t v = 0; v < vals.size(); ++v) label += (v ? "/" : "") + vals[v];
-        if (!labels.insert(label).second)
+        if (label.find_first_of("\r\n") != std::string::npos)
+          c.fail(tp, "a tuple's name and values are one line each");
+        else if (!labels.insert(label).second)
           c.fail(t.has_name() ? sweep_field(tp, "name") : tp, "the level \"" + label + "\" is listed twice");
         for (size_t j = 0; j < axis.links.size(); ++j) axis.links[j].values.push_back(vals[j]);
         axis.values.push_back(label);
