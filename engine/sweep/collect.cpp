@@ -114,7 +114,7 @@ Collected collect(const std::string& dir, const Plan& plan, const Design& design
       w.attr_u64(root, "seed", plan.seed);
       w.attr_i8(root, "common_random_numbers", plan.common_random_numbers ? 1 : 0);
       w.attr(root, "keep", plan.summary_only ? "summary" : "full");
-      w.attr(root, "identity", sweep_identity(plan, design_csv(plan, design)));
+      w.attr(root, "identity", sweep_identity(plan));
       w.attr(root, "engine_version", engine_version());
       w.attr(root, "git_commit", git_commit());
       w.attr(root, "created_utc", utc_now());
@@ -226,9 +226,12 @@ Collected collect(const std::string& dir, const Plan& plan, const Design& design
       params += a.name + " " + number(lo) + " " + number(hi) + "\n";
     }
     publish((sd / "params.txt").string(), params);
+    // each point's runs, by point number (a grown sweep numbers its runs otherwise than point by point)
+    std::vector<std::vector<size_t>> of_point(static_cast<size_t>(design.points));
+    for (size_t r = 0; r < nrun; ++r) of_point.at(static_cast<size_t>(design.runs[r].point)).push_back(r);
     std::string x;
     for (int64_t p = 0; p < design.points; ++p) {
-      const Run& first = design.runs[static_cast<size_t>(p * plan.replicates)];
+      const Run& first = design.runs[of_point[static_cast<size_t>(p)].front()];
       for (size_t a = 0; a < first.values.size(); ++a) x += (a ? " " : "") + first.values[a];
       x += "\n";
     }
@@ -240,8 +243,8 @@ Collected collect(const std::string& dir, const Plan& plan, const Design& design
       for (int64_t p = 0; p < design.points; ++p) {
         double sum = 0;
         int n = 0;
-        for (int32_t rep = 0; rep < plan.replicates; ++rep) {
-          const double v = values[static_cast<size_t>(p * plan.replicates + rep) * nsum + k];
+        for (size_t r : of_point[static_cast<size_t>(p)]) {
+          const double v = values[r * nsum + k];
           if (!std::isnan(v)) {
             sum += v;
             ++n;

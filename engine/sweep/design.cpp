@@ -63,6 +63,45 @@ UnitDesign saltelli(int64_t n, int dims, bool second_order, int64_t skip, bool s
   return out;
 }
 
+UnitDesign morris(int64_t r, int dims, int levels, uint64_t seed) {
+  if (r < 1 || r > (int64_t{1} << 31)) throw std::invalid_argument("Morris trajectories out of range");
+  if (dims < 1 || dims > 254) throw std::invalid_argument("Morris dimensions must be 1 to 254");
+  if (levels < 2 || levels % 2 != 0) throw std::invalid_argument("Morris levels must be even and >= 2");
+  const int delta_levels = levels / 2;  // delta = p / (2 (p - 1)) = (p / 2) grid steps
+  UnitDesign out;
+  out.rows = r * (dims + 1);
+  out.dims = dims;
+  out.u.resize(static_cast<size_t>(out.rows) * static_cast<size_t>(dims));
+  std::vector<int> order(static_cast<size_t>(dims)), level(static_cast<size_t>(dims));
+  std::vector<int> direction(static_cast<size_t>(dims));
+  for (int64_t t = 0; t < r; ++t) {
+    const auto tw = static_cast<uint32_t>(t);
+    // the order the coordinates move in (Fisher-Yates) and their directions
+    std::iota(order.begin(), order.end(), 0);
+    for (int j = dims - 1; j > 0; --j) {
+      Stream s(seed, Purpose::kLab, key_word(KeyUse::kMorris, 0), tw, static_cast<uint32_t>(j));
+      std::swap(order[static_cast<size_t>(j)], order[s.below(static_cast<uint32_t>(j + 1))]);
+    }
+    for (int d = 0; d < dims; ++d) {
+      Stream s(seed, Purpose::kLab, key_word(KeyUse::kMorris, d + 1), tw, 0);
+      const int base = static_cast<int>(s.below(static_cast<uint32_t>(levels / 2)));  // x*: one of the p/2 lowest levels
+      direction[static_cast<size_t>(d)] = (s.next_u32() & 1u) ? 1 : -1;
+      // a coordinate that moves down starts delta above x*
+      level[static_cast<size_t>(d)] = base + (direction[static_cast<size_t>(d)] < 0 ? delta_levels : 0);
+    }
+    for (int row = 0; row <= dims; ++row) {
+      if (row > 0) {
+        const int d = order[static_cast<size_t>(row - 1)];
+        level[static_cast<size_t>(d)] += direction[static_cast<size_t>(d)] * delta_levels;
+      }
+      for (int d = 0; d < dims; ++d)
+        out.u[static_cast<size_t>(t * (dims + 1) + row) * static_cast<size_t>(dims) + static_cast<size_t>(d)] =
+            static_cast<double>(level[static_cast<size_t>(d)]) / (levels - 1);
+    }
+  }
+  return out;
+}
+
 std::vector<std::vector<int32_t>> factorial(const std::vector<int32_t>& levels) {
   int64_t total = 1;
   for (int32_t l : levels) {

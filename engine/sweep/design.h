@@ -42,6 +42,13 @@ UnitDesign latin_hypercube(int64_t n, int dims, bool centered, uint64_t seed);
 // column i from A) when second_order], B_j. n (2 dims + 2) rows, or n (dims + 2) without second order.
 UnitDesign saltelli(int64_t n, int dims, bool second_order, int64_t skip, bool scramble, uint64_t seed);
 
+// Morris' elementary-effects design (Morris 1991; SALib's sample.morris without optimal trajectories):
+// `r` trajectories of dims + 1 points on the grid {0, 1/(p-1), ..., 1}^dims (p = `levels`, even). Each
+// trajectory starts at a random base point x* (each coordinate one of the p/2 lowest levels), moved up
+// by delta = p / (2 (p-1)) in the coordinates that go down; then each coordinate in a random order
+// moves by +delta or -delta (its random direction), one per row. r (dims + 1) rows, trajectory-major.
+UnitDesign morris(int64_t r, int dims, int levels, uint64_t seed);
+
 // Every combination of levels[a] values per axis, as level indices; the last axis varies fastest.
 std::vector<std::vector<int32_t>> factorial(const std::vector<int32_t>& levels);
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -69,14 +70,9 @@ std::string Folder::failure(int64_t run) const {
 
 // ---- the manifest -------------------------------------------------------------------------------------
 
-std::string sweep_identity(const Plan& plan, const std::string& design_csv_text) {
-  Sha256 h;
-  h.update("courtyard sweep identity 1\ndesign.csv\n");
-  h.update(design_csv_text);
-  h.update("\nscenario\n");
-  h.update(plan.effective_scenario);
-  h.update("\nkeep\n");
-  h.update(plan.keep_text());
+namespace {
+
+std::string hex_digest(Sha256& h) {
   std::string out;
   static const char* hex = "0123456789abcdef";
   for (uint8_t b : h.digest()) {
@@ -85,6 +81,45 @@ std::string sweep_identity(const Plan& plan, const std::string& design_csv_text)
   }
   return out;
 }
+
+std::string columns_line(const Plan& plan) {
+  std::string out = "run,point,replicate,seed";
+  for (const std::string& c : design_columns(plan)) out += "," + c;
+  return out;
+}
+
+std::string seeds_text(const Plan& plan) {
+  return "seed " + std::to_string(plan.seed) + " common_random_numbers " + (plan.common_random_numbers ? "1" : "0");
+}
+
+// The identity manifests of format 1 held: the whole design.csv with the scenario and keep settings.
+std::string identity_v1(const Plan& plan, const std::string& design_csv_text) {
+  Sha256 h;
+  h.update("courtyard sweep identity 1\ndesign.csv\n");
+  h.update(design_csv_text);
+  h.update("\nscenario\n");
+  h.update(plan.effective_scenario);
+  h.update("\nkeep\n");
+  h.update(plan.keep_text());
+  return hex_digest(h);
+}
+
+}  // namespace
+
+std::string sweep_identity(const Plan& plan) {
+  Sha256 h;
+  h.update("courtyard sweep identity 2\ncolumns\n");
+  h.update(columns_line(plan));
+  h.update("\nseeds\n");
+  h.update(seeds_text(plan));
+  h.update("\nscenario\n");
+  h.update(plan.effective_scenario);
+  h.update("\nkeep\n");
+  h.update(plan.keep_text());
+  return hex_digest(h);
+}
+
+std::string design_sha256(const std::string& design_csv_text) { return sha256_hex(design_csv_text); }
 
 namespace {
 
@@ -100,8 +135,13 @@ std::string manifest_value(const std::string& text, const std::string& key) {
 // What differs between the sweep in the folder and this one, for the message.
 std::string difference(const std::string& old_manifest, const std::string& new_manifest) {
   std::vector<std::string> parts;
-  if (manifest_value(old_manifest, "design_sha256") != manifest_value(new_manifest, "design_sha256"))
+  const bool v1 = manifest_value(old_manifest, "columns_sha256").empty();
+  if (v1 && manifest_value(old_manifest, "design_sha256") != manifest_value(new_manifest, "design_sha256"))
     parts.push_back("design (design.csv)");
+  if (!v1 && manifest_value(old_manifest, "columns_sha256") != manifest_value(new_manifest, "columns_sha256"))
+    parts.push_back("axes (design.csv's columns)");
+  if (!v1 && manifest_value(old_manifest, "seeds") != manifest_value(new_manifest, "seeds"))
+    parts.push_back("seeds (seed, common_random_numbers)");
   if (manifest_value(old_manifest, "scenario_sha256") != manifest_value(new_manifest, "scenario_sha256"))
     parts.push_back("base scenario");
   if (manifest_value(old_manifest, "keep_sha256") != manifest_value(new_manifest, "keep_sha256"))
@@ -111,33 +151,53 @@ std::string difference(const std::string& old_manifest, const std::string& new_m
   return out.empty() ? "identity" : out;
 }
 
-}  // namespace
-
-void prepare_folder(const std::string& dir, const Plan& plan, const Design& design) {
-  std::error_code ec;
-  for (const char* sub : {"runs", "failed", "logs"}) {
-    fs::create_directories(fs::path(dir) / sub, ec);
-    if (ec) throw OutputCreateError("cannot create " + (fs::path(dir) / sub).string() + ": " + ec.message());
-  }
-  const std::string csv = design_csv(plan, design);
-  const std::string identity = sweep_identity(plan, csv);
+std::string make_manifest(const Plan& plan, const Design& design, const std::string& csv, const std::string& created,
+                          const std::string& grown) {
   std::ostringstream m;
-  m << "courtyard sweep manifest 1\n"
-    << "identity " << identity << "\n"
+  m << "courtyard sweep manifest 2\n"
+    << "identity " << sweep_identity(plan) << "\n"
     << "name " << plan.name << "\n"
     << "design " << design_name(plan.design.kind) << "\n"
     << "points " << design.points << "\n"
     << "replicates " << plan.replicates << "\n"
     << "runs " << design.runs.size() << "\n"
     << "keep " << (plan.summary_only ? "summary" : "full") << "\n"
+    << "columns_sha256 " << sha256_hex(columns_line(plan)) << "\n"
+    << "seeds " << seeds_text(plan) << "\n"
     << "design_sha256 " << sha256_hex(csv) << "\n"
     << "scenario_sha256 " << sha256_hex(plan.effective_scenario) << "\n"
     << "keep_sha256 " << sha256_hex(plan.keep_text()) << "\n"
     << "sweep_file " << plan.sweep_path << "\n"
     << "scenario_file " << plan.scenario_path << "\n"
     << "engine " << engine_version() << " " << git_commit() << "\n"
-    << "created_utc " << utc_now() << "\n";
-  const std::string manifest = m.str();
+    << "created_utc " << created << "\n";
+  if (!grown.empty()) m << "grown_utc " << grown << "\n";
+  return m.str();
+}
+
+// Writes `text` to DIR/name under a temporary name and renames it (unless it holds that already).
+void replace_file(const std::string& dir, const std::string& name, const std::string& text) {
+  std::error_code ec;
+  const std::string path = (fs::path(dir) / name).string();
+  if (fs::exists(path, ec) && read_text(path) == text) return;
+  const std::string temp = temporary_name(path);
+  write_file(temp, text);
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    std::remove(temp.c_str());
+    throw OutputCreateError("cannot write " + path + ": " + std::strerror(errno));
+  }
+}
+
+}  // namespace
+
+Design prepare_folder(const std::string& dir, const Plan& plan, const Design& canonical) {
+  std::error_code ec;
+  for (const char* sub : {"runs", "failed", "logs"}) {
+    fs::create_directories(fs::path(dir) / sub, ec);
+    if (ec) throw OutputCreateError("cannot create " + (fs::path(dir) / sub).string() + ": " + ec.message());
+  }
+  const std::string canonical_csv = design_csv(plan, canonical);
+  const std::string manifest = make_manifest(plan, canonical, canonical_csv, utc_now(), "");
   const std::string manifest_path = (fs::path(dir) / "manifest.txt").string();
 
   // the manifest: made by exactly one process; everyone else compares
@@ -152,28 +212,47 @@ void prepare_folder(const std::string& dir, const Plan& plan, const Design& desi
   }
   const std::string existing = read_text(manifest_path);
   const std::string old_identity = manifest_value(existing, "identity");
+  const std::string other = dir + " holds a different sweep (\"" + manifest_value(existing, "name") + "\" from " +
+                            manifest_value(existing, "sweep_file") + "): ";
   if (old_identity.empty())
     throw OutputCreateError(dir + " holds a manifest.txt that is not a sweep manifest: use another folder");
-  if (old_identity != identity)
-    throw OutputCreateError(dir + " holds a different sweep (\"" + manifest_value(existing, "name") + "\" from " +
-                            manifest_value(existing, "sweep_file") + "): its " + difference(existing, manifest) +
+  if (existing.starts_with("courtyard sweep manifest 1\n")) {
+    // made by an engine before sweeps could grow: the very same design, or nothing
+    if (old_identity != identity_v1(plan, canonical_csv))
+      throw OutputCreateError(other + "its " + difference(existing, manifest) +
+                              " differs (a folder of an older engine cannot grow). Run this sweep into a new folder.");
+    replace_file(dir, "sweep.txtpb", plan.sweep_text);
+    return canonical;
+  }
+  if (old_identity != sweep_identity(plan))
+    throw OutputCreateError(other + "its " + difference(existing, manifest) +
                             " differs. Run this sweep into a new folder, or remove the old one.");
 
-  // the frozen design and copies of the inputs (identical bytes from every process)
-  auto keep = [&](const std::string& name, const std::string& text) {
-    const std::string path = (fs::path(dir) / name).string();
-    if (!fs::exists(path, ec) || read_text(path) != text) {
-      const std::string temp = temporary_name(path);
-      write_file(temp, text);
-      if (std::rename(temp.c_str(), path.c_str()) != 0) {
-        std::remove(temp.c_str());
-        throw OutputCreateError("cannot write " + path + ": " + std::strerror(errno));
-      }
+  // the design: the folder's runs, then what the sweep has gained
+  const std::string design_path = (fs::path(dir) / "design.csv").string();
+  const std::string folder_csv = fs::exists(design_path, ec) ? read_text(design_path) : "";
+  Design design;
+  try {
+    design = folder_design(plan, canonical, folder_csv, true);
+  } catch (const OutputCreateError& e) {
+    throw OutputCreateError(dir + " holds an earlier version of this sweep, but " + e.what() +
+                            ". Run this sweep into a new folder.");
+  }
+  const int64_t old_runs = std::max<int64_t>(0, static_cast<int64_t>(std::count(folder_csv.begin(), folder_csv.end(), '\n')) - 1);
+  if (old_runs > 0 && old_runs <= 100000 && static_cast<int64_t>(design.runs.size()) > 100000)
+    throw OutputCreateError(dir + ": a sweep of up to 100000 runs cannot grow past 100000 (its run names would change). "
+                            "Run this sweep into a new folder.");
+  const std::string csv = design_csv(plan, design);
+  if (csv != folder_csv) {
+    replace_file(dir, "design.csv", csv);
+    if (!folder_csv.empty()) {
+      const std::string created = manifest_value(existing, "created_utc");
+      replace_file(dir, "manifest.txt", make_manifest(plan, design, csv, created, utc_now()));
     }
-  };
-  keep("design.csv", csv);
-  keep("sweep.txtpb", plan.sweep_text);
-  keep("scenario.txtpb", plan.effective_scenario);
+  }
+  replace_file(dir, "sweep.txtpb", plan.sweep_text);
+  replace_file(dir, "scenario.txtpb", plan.effective_scenario);
+  return design;
 }
 
 // ---- status -------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ enum class KeyUse : uint32_t {
   kLhsPermutation = 2,  // the strata order of a Latin hypercube dimension
   kLhsJitter = 3,     // the position of a Latin hypercube point within its stratum
   kOwenScramble = 4,  // the digit flips of Owen's scrambling
+  kMorris = 5,        // a Morris trajectory (dimension 0: its order and directions; d + 1: its base level)
 };
 
 constexpr uint32_t key_word(KeyUse use, int dim) {

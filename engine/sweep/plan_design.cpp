@@ -2,6 +2,7 @@
 // design.csv, the list as a file (the same sweep file gives the same bytes).
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <stdexcept>
 
 #include "sweep/csv.h"
@@ -26,7 +27,74 @@ std::string sampled_value(const Axis& a, double u) {
   return std::string(buf, r.ptr);
 }
 
+// A Morris grid coordinate u in [0,1] as the axis's value: min + u (max - min), as SALib scales its
+// samples; for an integer field the whole number (the bounds make every level whole).
+std::string grid_value(const Axis& a, double u) {
+  char buf[64];
+  const double x = u * (a.max - a.min) + a.min;
+  if (a.integer) {
+    const auto r = std::to_chars(buf, buf + sizeof buf, std::llround(x));
+    return std::string(buf, r.ptr);
+  }
+  const auto r = std::to_chars(buf, buf + sizeof buf, x);
+  return std::string(buf, r.ptr);
+}
+
+int level_index(const Axis& a, const std::string& value) {
+  for (size_t k = 0; k < a.values.size(); ++k)
+    if (a.values[k] == value) return static_cast<int>(k);
+  throw std::invalid_argument("\"" + value + "\" is not a level of axis " + a.name);
+}
+
 }  // namespace
+
+std::vector<std::string> link_values(const Axis& a, const std::string& value) {
+  std::vector<std::string> out;
+  if (a.kind == Axis::Kind::kTuples) {
+    const int k = level_index(a, value);
+    for (const Link& l : a.links) out.push_back(l.values.at(static_cast<size_t>(k)));
+  } else if (a.kind == Axis::Kind::kDerived) {
+    const double x = std::strtod(value.c_str(), nullptr);
+    for (const Link& l : a.links) out.push_back(link_value_text(l.expr.eval(x)));
+  }
+  return out;
+}
+
+std::vector<std::string> axis_overrides(const Axis& a, const std::string& value) {
+  std::vector<std::string> out;
+  switch (a.kind) {
+    case Axis::Kind::kField: out.push_back(a.path + "=" + value); break;
+    case Axis::Kind::kDerived:
+      if (!a.path.empty()) out.push_back(a.path + "=" + value);
+      [[fallthrough]];
+    case Axis::Kind::kTuples: {
+      const std::vector<std::string> v = link_values(a, value);
+      for (size_t j = 0; j < a.links.size(); ++j) out.push_back(a.links[j].path + "=" + v[j]);
+      break;
+    }
+    case Axis::Kind::kCases: out = a.cases.at(static_cast<size_t>(level_index(a, value))); break;
+  }
+  return out;
+}
+
+std::vector<std::string> design_columns(const Plan& plan) {
+  std::vector<std::string> out;
+  for (const Axis& a : plan.axes) {
+    out.push_back(a.name);
+    for (const Link& l : a.links) out.push_back(l.path);
+  }
+  return out;
+}
+
+std::vector<std::string> design_row(const Plan& plan, const Run& run) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < plan.axes.size(); ++i) {
+    out.push_back(run.values[i]);
+    if (!plan.axes[i].links.empty())
+      for (std::string& v : link_values(plan.axes[i], run.values[i])) out.push_back(std::move(v));
+  }
+  return out;
+}
 
 Design make_design(const Plan& plan) {
   Design d;
@@ -48,11 +116,14 @@ Design make_design(const Plan& plan) {
       case DesignKind::kSaltelli:
         d.unit = saltelli(s.points, dims, s.second_order, s.skip, s.scramble, plan.seed);
         break;
+      case DesignKind::kMorris: d.unit = morris(s.points, dims, s.levels, plan.seed); break;
       case DesignKind::kFactorial: break;
     }
     for (int64_t p = 0; p < d.unit.rows; ++p) {
       std::vector<std::string> row;
-      for (int i = 0; i < dims; ++i) row.push_back(sampled_value(plan.axes[i], d.unit.at(p, i)));
+      for (int i = 0; i < dims; ++i)
+        row.push_back(s.kind == DesignKind::kMorris ? grid_value(plan.axes[i], d.unit.at(p, i))
+                                                    : sampled_value(plan.axes[i], d.unit.at(p, i)));
       points.push_back(std::move(row));
     }
   }
@@ -75,12 +146,12 @@ Design make_design(const Plan& plan) {
 
 std::string design_csv(const Plan& plan, const Design& design) {
   std::string out = "run,point,replicate,seed";
-  for (const Axis& a : plan.axes) out += "," + csv_field(a.name);
+  for (const std::string& c : design_columns(plan)) out += "," + csv_field(c);
   out += "\n";
   for (const Run& r : design.runs) {
     out += std::to_string(r.index) + "," + std::to_string(r.point) + "," + std::to_string(r.replicate) + "," +
            std::to_string(r.seed);
-    for (const std::string& v : r.values) out += "," + csv_field(v);
+    for (const std::string& v : design_row(plan, r)) out += "," + csv_field(v);
     out += "\n";
   }
   return out;
@@ -88,7 +159,8 @@ std::string design_csv(const Plan& plan, const Design& design) {
 
 std::vector<std::string> run_overrides(const Plan& plan, const Run& run) {
   std::vector<std::string> out;
-  for (size_t i = 0; i < plan.axes.size(); ++i) out.push_back(plan.axes[i].path + "=" + run.values[i]);
+  for (size_t i = 0; i < plan.axes.size(); ++i)
+    for (std::string& o : axis_overrides(plan.axes[i], run.values[i])) out.push_back(std::move(o));
   out.push_back("run.seed=" + std::to_string(run.seed));
   return out;
 }
@@ -97,6 +169,15 @@ std::vector<int64_t> task_share(int64_t runs, int64_t task, int64_t tasks) {
   if (tasks < 1 || task < 0 || task >= tasks) throw std::invalid_argument("task must be in [0, tasks)");
   std::vector<int64_t> out;
   for (int64_t r = task; r < runs; r += tasks) out.push_back(r);
+  return out;
+}
+
+std::vector<int64_t> task_block(const std::vector<int64_t>& list, int64_t task, int64_t per_task) {
+  if (task < 0 || per_task < 1) throw std::invalid_argument("task must be >= 0 and per_task >= 1");
+  std::vector<int64_t> out;
+  const auto n = static_cast<int64_t>(list.size());
+  if (task > n / per_task) return out;
+  for (int64_t k = task * per_task; k < std::min(n, (task + 1) * per_task); ++k) out.push_back(list[static_cast<size_t>(k)]);
   return out;
 }
 

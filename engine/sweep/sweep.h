@@ -17,23 +17,43 @@
 #include <vector>
 
 #include "sweep/design.h"
+#include "sweep/expr.h"
 
 namespace courtyard::sweep {
 
 // ---- the plan: a validated sweep file -------------------------------------------------------------
 
+// A field a linked axis sets besides (or instead of) its own path.
+struct Link {
+  std::string path;                 // as in --set; also its column name in design.csv
+  std::vector<std::string> values;  // tuples: the value at each level of the axis
+  Expression expr;                  // derived: the value from the axis's value
+};
+
 struct Axis {
-  std::string path;  // scenario field path, as in --set
+  // kField: one field (path). kTuples: `links` set together, one tuple per level (values are labels).
+  // kDerived: a number (values, range or bounds), set at `path` if given and turned into each link's
+  // value by its expression. kCases: named sets of overrides (values are the names).
+  enum class Kind { kField, kTuples, kDerived, kCases };
+  Kind kind = Kind::kField;
+  std::string path;  // scenario field path, as in --set ("" for tuples, cases and derived axes without one)
   std::string name;  // column name
   bool sampled = false;  // bounds (sampling designs); false: a list of values
   std::vector<std::string> values;  // the list, as applied with --set (numbers formatted, levels as given)
   double min = 0, max = 0;          // bounds
   bool integer = false;             // the field holds whole numbers
   bool numeric = true;              // numbers (false: levels, written as text)
+  std::vector<Link> links;          // kTuples, kDerived
+  std::vector<std::vector<std::string>> cases;  // kCases: each case's overrides, PATH=VALUE
 };
 
-enum class DesignKind { kFactorial, kLatinHypercube, kSobol, kSaltelli };
-const char* design_name(DesignKind kind);  // "factorial", "latin_hypercube", "sobol", "saltelli"
+// The overrides (PATH=VALUE) that set axis `a` to `value` (one of its values, or a sampled number).
+std::vector<std::string> axis_overrides(const Axis& a, const std::string& value);
+// The values of the axis's links at `value` (tuples: the tuple's; derived: computed), in link order.
+std::vector<std::string> link_values(const Axis& a, const std::string& value);
+
+enum class DesignKind { kFactorial, kLatinHypercube, kSobol, kSaltelli, kMorris };
+const char* design_name(DesignKind kind);  // "factorial", "latin_hypercube", "sobol", "saltelli", "morris"
 
 struct DesignSettings {
   DesignKind kind = DesignKind::kFactorial;
@@ -42,6 +62,7 @@ struct DesignSettings {
   bool scramble = true;
   bool second_order = true;
   int64_t skip = 0;
+  int32_t levels = 4;  // Morris' grid levels
 };
 
 // One number per run from a subdistrict metric's records.
@@ -74,9 +95,12 @@ struct Plan {
 
 // Reads and validates a sweep file and its base scenario. Every problem is reported together
 // (ScenarioError, exit 65) as FILE:LINE:COL: field.path: message; the base scenario's own problems keep
-// their own FILE:LINE:COL. `scenario_override`: read the base from there instead of the path the file
-// names (sweep status/collect read the copy kept in the output folder). Throws IoError if the sweep file
-// cannot be read.
+// their own FILE:LINE:COL. Each design point's scenario is loaded with the point's overrides (the first
+// kMaxCheckedPoints points), and every invalid combination is reported at the axes it involves.
+// `scenario_override`: read the base from there instead of the path the file names, and skip the check
+// of the points (sweep status/collect read the copies kept in the output folder, checked when the sweep
+// ran). Throws IoError if the sweep file cannot be read.
+constexpr int64_t kMaxCheckedPoints = 4096;
 Plan load_sweep(const std::string& path, const std::string& scenario_override = "");
 // The same from text in memory (`name` in messages; a relative base path is resolved against `dir`).
 Plan load_sweep_text(const std::string& name, const std::string& text, const std::string& dir,
@@ -98,13 +122,30 @@ struct Design {
   std::vector<Run> runs;  // in index order
 };
 
+// The canonical design of a plan: points in design order, replicates of a point consecutive,
+// run = point * replicates + replicate. (A folder whose sweep has grown numbers its runs otherwise:
+// folder_design.)
 Design make_design(const Plan& plan);
-// design.csv: run,point,replicate,seed,<axis names>; one row per run, numbers as applied.
+// design.csv's columns after run,point,replicate,seed: each axis's name, and after a linked axis the
+// path of each field it links.
+std::vector<std::string> design_columns(const Plan& plan);
+// A run's values in those columns.
+std::vector<std::string> design_row(const Plan& plan, const Run& run);
+// design.csv: run,point,replicate,seed,<design_columns>; one row per run, numbers as applied.
 std::string design_csv(const Plan& plan, const Design& design);
-// The overrides that make run r's scenario from the base: PATH=VALUE per axis, then run.seed=SEED.
+// The overrides that make run r's scenario from the base: each axis's, then run.seed=SEED.
 std::vector<std::string> run_overrides(const Plan& plan, const Run& run);
 // The runs of Slurm-style task `task` of `tasks` (0-based): every run whose index % tasks == task.
 std::vector<int64_t> task_share(int64_t runs, int64_t task, int64_t tasks);
+// The runs of array task `task` in blocks of `per_task`: positions [task * per_task, (task + 1) * per_task)
+// of `list` (empty if past its end).
+std::vector<int64_t> task_block(const std::vector<int64_t>& list, int64_t task, int64_t per_task);
+
+// A sweep folder's design: the runs of its design.csv (`folder_csv`), each matched to a point of the
+// plan's canonical design; with `grow`, followed by the canonical runs the folder does not have yet,
+// numbered on from the last run and point (a sweep is append-only). Throws OutputCreateError when a run
+// of the folder is not in the plan's design (the sweep shrank or changed), saying which.
+Design folder_design(const Plan& plan, const Design& canonical, const std::string& folder_csv, bool grow);
 
 // ---- the output folder ------------------------------------------------------------------------------
 
@@ -132,11 +173,16 @@ class Folder {
 };
 
 // Creates DIR (and runs/, failed/, logs/) and its manifest, or checks that DIR holds this very sweep:
-// the same design.csv, effective base scenario and keep settings. Safe when several processes (Slurm
-// array tasks) start at once. Throws OutputCreateError when DIR holds another sweep or cannot be made.
-void prepare_folder(const std::string& dir, const Plan& plan, const Design& design);
-// The manifest's identity of a plan and design (sha256).
-std::string sweep_identity(const Plan& plan, const std::string& design_csv_text);
+// the same columns, seeds, effective base scenario and keep settings, and every run of its design.csv
+// still in the design. Runs the design has gained are appended to design.csv (folder_design). Safe when
+// several processes (Slurm array tasks) start at once. Returns the folder's design. Throws
+// OutputCreateError when DIR holds another sweep, the sweep shrank or changed, or DIR cannot be made.
+Design prepare_folder(const std::string& dir, const Plan& plan, const Design& canonical);
+// The manifest's identity of a sweep (sha256): its design.csv columns, seed settings, effective base
+// scenario and keep settings; not its rows, so that a sweep may grow.
+std::string sweep_identity(const Plan& plan);
+// The sha256 of a design.csv text.
+std::string design_sha256(const std::string& design_csv_text);
 
 // ---- running ----------------------------------------------------------------------------------------
 

@@ -209,25 +209,39 @@ def test_summary_mode(full_out):
 
 
 def test_failures():
-    # each value is valid with the base; households 2 with stairwells 3 is not
+    # every point's scenario is valid (checked when the sweep is loaded), but a run of 4 steps does not
+    # record step 10, which its summary asks for: those runs fail when they run
     sweep = write_sweep("fails.txtpb", 'scenario: "tiny.txtpb"\n'
-                        'axes { path: "courtyards[0].households" values: [30, 2] }\n'
-                        'axes { path: "courtyards[0].stairwells" values: [2, 3] }\n')
+                        'axes { path: "courtyards[0].households" values: [30, 24] }\n'
+                        'axes { path: "run.steps" values: [12, 4] }\n'
+                        'keep { summaries { metric: "collection_rate" step: 10 } }\n')
     out = folder("fails")
     r = run("sweep", "run", sweep, "--out", out)
-    check("a sweep with a failed run exits 1 and says so", r.returncode == 1 and "1 failed" in r.stdout, r.stdout + r.stderr)
+    check("a sweep with failed runs exits 1 and says so", r.returncode == 1 and "2 failed" in r.stdout, r.stdout + r.stderr)
     record = os.path.join(out, "failed", "run-00003.txt")
     check("the failure is recorded with its overrides and message", os.path.exists(record) and
-          "courtyards[0].stairwells=3" in open(record).read() and "stairwells" in open(record).read())
+          "run.steps=4" in open(record).read() and "not recorded" in open(record).read())
     s = run("sweep", "status", out)
-    check("status reports the failed run (exit 1)", s.returncode == 1 and "failed   1 run-00003" in s.stdout, s.stdout)
+    check("status reports the failed runs (exit 1)", s.returncode == 1 and "failed   2 run-00001 run-00003" in s.stdout, s.stdout)
+    check("status shows each failure's reason", "  run-00001: summary collection_rate_at_10: step 10 is not recorded" in s.stdout,
+          s.stdout)
+    ls = run("sweep", "status", out, "--list")
+    check("status --list: the reason and the commands that rerun each failed run",
+          f"    rerun: courtyard sweep run {sweep} --out {out} --runs 3" in ls.stdout and
+          "--set run.steps=4 --set run.seed=" in ls.stdout and "    alone: courtyard run " in ls.stdout, ls.stdout)
+    ids = run("sweep", "status", out, "--ids", "failed")
+    check("status --ids failed lists the failed run numbers", ids.returncode == 1 and ids.stdout.strip() == "1,3", ids.stdout)
+    again = run("sweep", "run", sweep, "--out", out, "--runs", "3")
+    check("--runs 3 retries only that run", again.returncode == 1 and "1 failed" in again.stdout and
+          "1 listed runs" in again.stdout, again.stdout)
     again = run("sweep", "run", sweep, "--out", out)
-    check("running again retries only the failed run", again.returncode == 1 and "1 failed" in again.stdout and
-          "3 complete before" in again.stdout, again.stdout)
+    check("running again retries only the failed runs", again.returncode == 1 and "2 failed" in again.stdout and
+          "2 complete before" in again.stdout, again.stdout)
     run("sweep", "collect", out)
     res = pd.read_csv(os.path.join(out, "results.csv"), float_precision="round_trip")
-    check("collect marks the failed run and leaves its summaries empty",
-          res.loc[3, "status"] == "failed" and np.isnan(res.loc[3, "collection_rate"]) and (res.loc[:2, "status"] == "done").all())
+    check("collect marks the failed runs and leaves their summaries empty",
+          res.loc[3, "status"] == "failed" and np.isnan(res.loc[3, "collection_rate_at_10"]) and
+          (res.loc[[0, 2], "status"] == "done").all())
 
 
 def wait_for_done(out, n, timeout=60):
