@@ -253,13 +253,26 @@ def wait_for_done(out, n, timeout=60):
     return False
 
 
+def wait_for_temp(out, timeout=60):
+    """True once a run's temporary file (.run-NNNNN.h5.tmp-PID or similar) is in runs/: a run is in flight."""
+    end = time.time() + timeout
+    while time.time() < end:
+        if any(".tmp" in name for name in os.listdir(os.path.join(out, "runs"))):
+            return True
+        time.sleep(0.005)
+    return False
+
+
 def test_interrupt_and_resume():
     for how in ["SIGTERM", "SIGUSR1", "SIGKILL"]:
         out = folder("interrupted-" + how)
         p = subprocess.Popen([BIN, "sweep", "run", SLOW, "--out", out, "--threads", "1", "--quiet"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         started = wait_for_done(out, 1)
-        time.sleep(0.15)  # into the second run
+        if how == "SIGKILL":  # kill while the second run's temporary file exists (status must note it)
+            started = started and wait_for_temp(out)
+        else:
+            time.sleep(0.15)  # into the second run
         p.send_signal(getattr(signal, how))
         stdout, stderr = p.communicate(timeout=120)
         expected_rc = -9 if how == "SIGKILL" else 75
