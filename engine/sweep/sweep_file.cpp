@@ -1,5 +1,6 @@
 #include "sweep/sweep_file.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -87,8 +88,10 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
 std::vector<ParameterColumn> parameter_columns(const Plan& plan, const Design& design) {
   const std::vector<std::vector<std::string>> rows = parse_csv(design_csv(plan, design));
   constexpr size_t kFixed = 4;  // run, point, replicate, seed
-  if (rows.empty() || rows[0].size() < kFixed || rows.size() != design.runs.size() + 1)
-    throw std::logic_error("design.csv does not have one row per run");
+  const std::vector<std::string> fixed = {"run", "point", "replicate", "seed"};
+  if (rows.empty() || rows[0].size() < kFixed || !std::equal(fixed.begin(), fixed.end(), rows[0].begin()) ||
+      rows.size() != design.runs.size() + 1)
+    throw std::logic_error("design.csv does not begin run,point,replicate,seed or lacks a row per run");
   std::vector<ParameterColumn> out;
   for (size_t j = kFixed; j < rows[0].size(); ++j) {
     ParameterColumn col;
