@@ -64,6 +64,83 @@ double as_number(const std::string& s) {
   return x;
 }
 
+size_t kind_index(const Gathered& g, const std::string& kind) {
+  return static_cast<size_t>(std::find(g.kinds.begin(), g.kinds.end(), kind) - g.kinds.begin());
+}
+
+// results.csv and results_by_kind.csv: the design's columns, the status, the summaries (per kind).
+void write_tables(const std::string& dir, const Plan& plan, const Design& design,
+                  const std::vector<ParameterColumn>& columns, const Gathered& g, Collected* collected) {
+  const size_t nrun = design.runs.size(), nsum = plan.summaries.size(), nk = g.kinds.size();
+  std::string head = "run,point,replicate,seed";
+  for (const ParameterColumn& c : columns) head += "," + csv_field(c.name);
+  head += ",status";
+  std::string csv = head, by_kind = head + ",kind";
+  for (const Summary& s : plan.summaries) csv += "," + csv_field(s.name);
+  for (size_t k = 0; k < nsum; ++k)
+    if (g.kind_summary[k]) by_kind += "," + csv_field(plan.summaries[k].name);
+  csv += "\n";
+  by_kind += "\n";
+  for (size_t r = 0; r < nrun; ++r) {
+    const Run& run = design.runs[r];
+    std::string row = std::to_string(run.index) + "," + std::to_string(run.point) + "," + std::to_string(run.replicate) +
+                      "," + std::to_string(run.seed);
+    for (const ParameterColumn& c : columns) row += "," + csv_field(c.text[r]);
+    row += std::string(",") + state_name(g.state[r]);
+    csv += row;
+    for (size_t k = 0; k < nsum; ++k) csv += "," + number(g.summaries[r * nsum + k]);
+    csv += "\n";
+    for (size_t j = 0; j < nk; ++j) {
+      by_kind += row + "," + csv_field(g.kinds[j]);
+      for (size_t k = 0; k < nsum; ++k)
+        if (g.kind_summary[k]) by_kind += "," + number(g.kind_summaries[(r * nk + j) * nsum + k]);
+      by_kind += "\n";
+    }
+  }
+  publish((fs::path(dir) / "results.csv").string(), csv);
+  collected->files.push_back("results.csv");
+  publish((fs::path(dir) / "results_by_kind.csv").string(), by_kind);
+  collected->files.push_back("results_by_kind.csv");
+
+}
+
+// The run's per-kind summaries into g (row `run`), and its per-kind series in g.kinds' order (kind x
+// time) into *rows when `series`.
+void gather_kinds(const Plan& plan, const RunKinds& rk, size_t run, bool series, Gathered* g,
+                  std::map<std::string, std::vector<double>>* rows) {
+  const size_t nsum = plan.summaries.size(), nk = g->kinds.size(), records = rk.steps.size();
+  for (size_t j = 0; j < rk.groups.names.size(); ++j) {
+    const size_t kind = kind_index(*g, rk.groups.names[j]);
+    if (kind == nk) continue;  // not seen in the first pass (the file changed since)
+    std::map<std::string, std::vector<double>> one;
+    for (const auto& [m, s] : rk.series) {
+      one[m].assign(s.begin() + static_cast<std::ptrdiff_t>(j * records), s.begin() + static_cast<std::ptrdiff_t>((j + 1) * records));
+      if (!series) continue;
+      std::vector<double>& row = (*rows)[m];
+      if (row.empty()) row.assign(nk * records, kNaN);
+      std::copy(one[m].begin(), one[m].end(), row.begin() + static_cast<std::ptrdiff_t>(kind * records));
+    }
+    const std::vector<double> ks = evaluate_summaries(plan, rk.steps, one);
+    for (size_t k = 0; k < nsum; ++k)
+      if (g->kind_summary[k]) g->kind_summaries[(run * nk + kind) * nsum + k] = ks[k];
+  }
+}
+
+// A summary file's per-kind summaries (its /by_kind group) into g (row `run`).
+void gather_kinds(const Plan& plan, const std::string& path, size_t run, Gathered* g) {
+  const h5::Reader f(path);
+  if (!f.has("by_kind/kind")) return;  // written before per-kind summaries existed
+  const size_t nsum = plan.summaries.size(), nk = g->kinds.size();
+  const std::vector<std::string> kinds = f.strings("by_kind/kind");
+  for (size_t k = 0; k < nsum; ++k) {
+    const std::string name = "by_kind/" + plan.summaries[k].name;
+    if (!g->kind_summary[k] || !f.has(name)) continue;
+    const std::vector<double> per = f.doubles(name);
+    for (size_t j = 0; j < kinds.size() && j < per.size(); ++j)
+      if (const size_t kind = kind_index(*g, kinds[j]); kind < nk) g->kind_summaries[(run * nk + kind) * nsum + k] = per[j];
+  }
+}
+
 }  // namespace
 
 Collected collect(const std::string& dir, const Plan& plan, const Design& design, const Folder& folder) {
@@ -124,73 +201,16 @@ Collected collect(const std::string& dir, const Plan& plan, const Design& design
     const std::vector<double> v = folder.summary_only() ? summaries_from_summary_file(plan, path)
                                                         : summaries_from_run_file(plan, path);
     std::copy(v.begin(), v.end(), g.summaries.begin() + static_cast<std::ptrdiff_t>(r * nsum));
-    auto kind_row = [&](const std::string& kind) {
-      return static_cast<size_t>(std::find(g.kinds.begin(), g.kinds.end(), kind) - g.kinds.begin());
-    };
     if (folder.summary_only()) {
-      const h5::Reader f(path);
-      if (!f.has("by_kind/kind")) continue;  // written before per-kind summaries existed
-      const std::vector<std::string> kinds = f.strings("by_kind/kind");
-      for (size_t k = 0; k < nsum; ++k) {
-        const std::string name = "by_kind/" + plan.summaries[k].name;
-        if (!g.kind_summary[k] || !f.has(name)) continue;
-        const std::vector<double> per = f.doubles(name);
-        for (size_t j = 0; j < kinds.size() && j < per.size(); ++j)
-          g.kind_summaries[(r * nk + kind_row(kinds[j])) * nsum + k] = per[j];
-      }
+      gather_kinds(plan, path, r, &g);
       continue;
     }
-    const RunKinds rk = kind_series_from_run_file(path, kind_metrics);
-    const size_t records = rk.steps.size();
     std::map<std::string, std::vector<double>> rows;  // metric -> (kind x time) in g.kinds' order
-    for (size_t j = 0; j < rk.groups.names.size(); ++j) {
-      std::map<std::string, std::vector<double>> one;
-      for (const auto& [m, s] : rk.series) {
-        one[m].assign(s.begin() + static_cast<std::ptrdiff_t>(j * records), s.begin() + static_cast<std::ptrdiff_t>((j + 1) * records));
-        if (series) {
-          std::vector<double>& row = rows[m];
-          if (row.empty()) row.assign(nk * records, kNaN);
-          std::copy(one[m].begin(), one[m].end(), row.begin() + static_cast<std::ptrdiff_t>(kind_row(rk.groups.names[j]) * records));
-        }
-      }
-      const std::vector<double> ks = evaluate_summaries(plan, rk.steps, one);
-      for (size_t k = 0; k < nsum; ++k)
-        if (g.kind_summary[k]) g.kind_summaries[(r * nk + kind_row(rk.groups.names[j])) * nsum + k] = ks[k];
-    }
+    gather_kinds(plan, kind_series_from_run_file(path, kind_metrics), r, series, &g, &rows);
     if (series) file.add_kind_series(static_cast<int64_t>(r), rows);
   }
 
-  // results.csv and results_by_kind.csv: the design's columns, the status, the summaries
-  std::string head = "run,point,replicate,seed";
-  for (const ParameterColumn& c : columns) head += "," + csv_field(c.name);
-  head += ",status";
-  std::string csv = head, by_kind = head + ",kind";
-  for (const Summary& s : plan.summaries) csv += "," + csv_field(s.name);
-  for (size_t k = 0; k < nsum; ++k)
-    if (g.kind_summary[k]) by_kind += "," + csv_field(plan.summaries[k].name);
-  csv += "\n";
-  by_kind += "\n";
-  for (size_t r = 0; r < nrun; ++r) {
-    const Run& run = design.runs[r];
-    std::string row = std::to_string(run.index) + "," + std::to_string(run.point) + "," + std::to_string(run.replicate) +
-                      "," + std::to_string(run.seed);
-    for (const ParameterColumn& c : columns) row += "," + csv_field(c.text[r]);
-    row += std::string(",") + state_name(g.state[r]);
-    csv += row;
-    for (size_t k = 0; k < nsum; ++k) csv += "," + number(g.summaries[r * nsum + k]);
-    csv += "\n";
-    for (size_t j = 0; j < nk; ++j) {
-      by_kind += row + "," + csv_field(g.kinds[j]);
-      for (size_t k = 0; k < nsum; ++k)
-        if (g.kind_summary[k]) by_kind += "," + number(g.kind_summaries[(r * nk + j) * nsum + k]);
-      by_kind += "\n";
-    }
-  }
-  publish((fs::path(dir) / "results.csv").string(), csv);
-  out.files.push_back("results.csv");
-  publish((fs::path(dir) / "results_by_kind.csv").string(), by_kind);
-  out.files.push_back("results_by_kind.csv");
-
+  write_tables(dir, plan, design, columns, g, &out);
   file.finish(g);
   out.files.push_back("sweep.h5");
   const std::vector<double>& values = g.summaries;
