@@ -8,7 +8,9 @@
 //
 // Summary-only runs use the same loop without the file (summary_loop below): records are taken at the
 // same steps as run_model takes them (step 0, every record_every-th step, the last), so each summary
-// equals the one computed from a full run's /subdistrict series; a test holds the two to that.
+// equals the one computed from a full run's /subdistrict series; a test holds the two to that. Their
+// files also hold each summary per courtyard kind (/by_kind), from the same float32 courtyard values a
+// full run file records (sweep/kinds.h), so collect gives the same per-kind summaries for both modes.
 #include <chrono>
 #include <cmath>
 #include <cstdio>
