@@ -9,6 +9,9 @@
         run.courtyard_series("disorder", 3)      # float32 (time)
         run.intervention_starts()                # [InterventionStart(step, index, name, courtyards)]
         run.households()                         # Households (the /households group) or None
+        run.sweep                                # SweepRun (its design row) for a sweep's run, else None
+
+    sweep_labels([run.sweep, ...])   # ["renter=0.3, without=covenant, rep 2", ...]
 
 One place for what plot_run.py, courtyard_map.py and summary.py all need: the time axis decoded
 from "days since YYYY-MM-DD", metric attributes, courtyard names and ids, event type names from
@@ -269,6 +272,7 @@ class Run:
         self.courtyard_table = cy
         self._scenario_text = None
         self._intervention_names = None
+        self.sweep = sweep_run_of(self.path)  # its design row when it is a sweep's run
 
     # --- life cycle ---
     def close(self):
@@ -413,6 +417,103 @@ class Run:
         return Households(courtyard=g["courtyard"][()], slot=g["slot"][()], stairwell=g["stairwell"][()],
                           floor=g["floor"][()], step=g["step"][()].astype(np.int64), tenure=g["tenure"],
                           paid=g["paid"])
+
+
+# --- runs of a sweep: their row of the folder's design.csv -------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class SweepRun:
+    """A run of a sweep folder (DIR/runs/run-NNNNN.h5 or .summary.h5 beside DIR/design.csv): its row."""
+    folder: str              # DIR
+    run: int
+    point: int
+    replicate: int
+    seed: int
+    params: tuple            # ((column, value as text), ...) in design.csv's order: one per axis or field
+
+
+_RUN_FILE = re.compile(r"run-(\d+)(?:\.summary)?\.h5")
+_design_cache = {}
+
+
+def read_design(folder):
+    """DIR/design.csv as (parameter columns, {run: row dict}) (cached); None when absent."""
+    path = os.path.join(folder, "design.csv")
+    try:
+        stamp = os.stat(path).st_mtime_ns
+    except OSError:
+        return None
+    cached = _design_cache.get(path)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    import csv
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    if not rows or rows[0][:4] != ["run", "point", "replicate", "seed"]:
+        return None
+    columns = rows[0][4:]
+    by_run = {}
+    for row in rows[1:]:
+        if len(row) == len(rows[0]):
+            by_run[int(row[0])] = row
+    _design_cache[path] = (stamp, (columns, by_run))
+    return columns, by_run
+
+
+def sweep_run_of(path):
+    """The SweepRun of a file inside a sweep folder's runs/, or None for any other file."""
+    path = os.path.abspath(os.fspath(path))
+    m = _RUN_FILE.fullmatch(os.path.basename(path))
+    runs_dir = os.path.dirname(path)
+    if not m or os.path.basename(runs_dir) != "runs":
+        return None
+    folder = os.path.dirname(runs_dir)
+    design = read_design(folder)
+    if design is None:
+        return None
+    columns, by_run = design
+    row = by_run.get(int(m.group(1)))
+    if row is None:
+        return None
+    return SweepRun(folder, int(row[0]), int(row[1]), int(row[2]), int(row[3]), tuple(zip(columns, row[4:])))
+
+
+def short_parameter_names(columns):
+    """{column: short name}: a field path (courtyards[0].fee_per_month) shortened to its last part
+    (fee_per_month) where that stays unambiguous among `columns`; names without a path kept."""
+    def short(c):
+        return re.sub(r"\[\d+\]$", "", c.rsplit(".", 1)[-1]) if ("." in c or "[" in c) else c
+    shorts = [short(c) for c in columns]
+    return {c: (s if s and shorts.count(s) == 1 and s not in columns[:i] + columns[i + 1:] else c)
+            for i, (c, s) in enumerate(zip(columns, shorts))}
+
+
+def sweep_labels(sweep_runs, replicate=True):
+    """A label per SweepRun from its parameter values, "renter=0.3, without=covenant, rep 2": the
+    columns whose values differ among the runs given (all columns when none differ), then the
+    replicate (with `replicate`). None stays None."""
+    known = [s for s in sweep_runs if s is not None]
+    if not known:
+        return [None for _ in sweep_runs]
+    columns = []
+    for s in known:
+        for c, _ in s.params:
+            if c not in columns:
+                columns.append(c)
+    values = {c: {dict(s.params).get(c) for s in known} for c in columns}
+    shown = [c for c in columns if len(values[c]) > 1] or columns
+    names = short_parameter_names(shown)
+    out = []
+    for s in sweep_runs:
+        if s is None:
+            out.append(None)
+            continue
+        p = dict(s.params)
+        parts = [f"{names[c]}={p[c]}" for c in shown if c in p]
+        if replicate:
+            parts.append(f"rep {s.replicate}")
+        out.append(", ".join(parts) if parts else f"run {s.run}")
+    return out
 
 
 def open_run(path):

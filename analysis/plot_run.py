@@ -11,6 +11,9 @@ Several files: files of the same scenario that differ only in the seed (same sce
 same effective scenario apart from its seed) form a group, drawn as the mean over the files and a
 band (min-max for fewer than 10 files, 10-90 % from 10 on); groups of different scenarios are
 separate lines labelled with the scenario name (and the file name where two groups share a name).
+Runs of a sweep (DIR/runs/run-NNNNN.h5 beside DIR/design.csv) are labelled by their parameter values
+instead: "fee_per_month=20, trust_b=0.4" for the replicates of a point, with ", rep R" for a single
+run (the columns that differ among the plotted runs; all of them for one run).
 
 Writes DIR/<metric>.png for every metric and DIR/overview.png with all of them.
 Run with Debian's /usr/bin/python3 (python3-matplotlib, python3-h5py, python3-numpy).
@@ -53,8 +56,11 @@ class Group:
 
 
 def group_runs(runs):
-    """Groups by (scenario_name, scenario without its seed), in the order the files were given;
-    two groups with one name are told apart by their first file's name."""
+    """Groups by (scenario_name, scenario without its seed), in the order the files were given.
+    Runs of a sweep folder (runs/run-NNNNN.h5) are labelled by their parameter values from the
+    folder's design.csv ("fee=20, trust_b=0.4", and ", rep R" for a group of one run), naming the
+    columns that differ among the plotted groups; two groups with one label are told apart by their
+    first file's name."""
     groups, keys = [], []
     for run in runs:
         key = (run.scenario_name, run.scenario_without_seed())
@@ -63,6 +69,9 @@ def group_runs(runs):
         else:
             keys.append(key)
             groups.append(Group([run]))
+    swept = [g for g in groups if all(r.sweep is not None for r in g.runs)]
+    for g, label in zip(swept, ch5.sweep_labels([g.runs[0].sweep for g in swept], replicate=False)):
+        g.label = label + (f", rep {g.runs[0].sweep.replicate}" if g.n == 1 else "")
     names = [g.label for g in groups]
     for g in groups:
         if names.count(g.label) > 1:

@@ -147,10 +147,17 @@ def read_sweep(folder, summary=None):
                 info["commit"] = str(f.attrs.get("git_commit", ""))
                 if "common_random_numbers" in f.attrs:
                     info["crn"] = bool(f.attrs["common_random_numbers"])
+                # each axis's scenario field: the root variable whose `column` is the axis
+                # (sweep.h5 format 2), or /design/<axis> (the earlier layout)
+                columns = {}
+                for name, obj in f.items():
+                    if isinstance(obj, h5py.Dataset) and "column" in obj.attrs and "path" in obj.attrs:
+                        c = obj.attrs["column"]
+                        columns[c.decode() if isinstance(c, bytes) else str(c)] = obj
                 for a in axes:
-                    key = f"design/{a}"
-                    if key in f and "path" in f[key].attrs:
-                        p = f[key].attrs["path"]
+                    obj = columns.get(a) or (f[f"design/{a}"] if f"design/{a}" in f else None)
+                    if obj is not None and "path" in obj.attrs:
+                        p = obj.attrs["path"]
                         info["paths"][a] = p.decode() if isinstance(p, bytes) else str(p)
         except Exception as e:  # the attributes are only for the header
             print(f"note: {h5}: {e}", file=sys.stderr)

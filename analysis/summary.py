@@ -11,6 +11,11 @@ or, with --subdistrict, one row per (run file, month) from /subdistrict with
 run is the file's name without .h5; month m is the record nearest to step round(m * 52 / 12), and
 step and date say which record that is. Months after the end of a run are left out with a warning.
 Values are as stored: float32 for courtyards, float64 for the subdistrict; NaN is an empty field.
+Runs of a sweep (DIR/runs/run-NNNNN.h5 beside DIR/design.csv) add, after seed, the columns
+    label, point, replicate, <one per design.csv parameter column>
+label naming the run by its parameter values ("fee_per_month=20, trust_b=0.4, rep 1"); numbers as
+numbers. A parameter named like another column gets "_param" appended. Files outside a sweep leave
+these columns empty; without any sweep run they are absent.
 
 With --baseline BASE.h5 ... it tabulates instead what each run cost and what it bought against its
 paired baseline (the same scenario without the intervention, on the same seed): yuan by payer, staff and
@@ -90,11 +95,51 @@ def summarise(paths, metrics=None, months=DEFAULT_MONTHS, subdistrict=False, cou
                 frames.append(_courtyard_rows(run, chosen, records, ids))
     if not frames:
         raise ch5.ResultFileError("no result files given")
+    frames, sweep_columns = _with_sweep_columns(paths, frames, chosen)
     table = pd.concat(frames, ignore_index=True)
+    if sweep_columns:
+        head = SUBDISTRICT_ID_COLUMNS[:3]
+        table = table[head + sweep_columns + [c for c in table.columns if c not in head and c not in sweep_columns]]
+        for c in sweep_columns[3:]:
+            numbers = pd.to_numeric(table[c], errors="coerce")
+            if numbers.notna().sum() == table[c].notna().sum():
+                table[c] = numbers
+        for c in ("point", "replicate"):
+            table[c] = table[c].astype("Int64")
     # the concatenation keeps float32 only when every frame has it; say so explicitly
     for m in chosen or []:
         table[m] = table[m].astype(np.float64 if subdistrict else np.float32)
     return table
+
+
+def _with_sweep_columns(paths, frames, metrics):
+    """Each frame with its file's sweep columns (label, point, replicate, parameters), and the
+    columns' names ([] when no file is a sweep's run)."""
+    runs = [ch5.sweep_run_of(p) for p in paths]
+    if all(r is None for r in runs):
+        return frames, []
+    labels = ch5.sweep_labels(runs)
+    taken = set(ID_COLUMNS) | set(metrics or []) | {"label", "point", "replicate"}
+    names = {}
+    for r in runs:
+        for c, _ in (r.params if r else ()):
+            if c not in names:
+                name = c
+                while name in taken:
+                    name += "_param"
+                taken.add(name)
+                names[c] = name
+    out = []
+    for frame, r, label in zip(frames, runs, labels):
+        frame = frame.copy()
+        frame["label"] = label
+        frame["point"] = r.point if r else None
+        frame["replicate"] = r.replicate if r else None
+        values = dict(r.params) if r else {}
+        for c, name in names.items():
+            frame[name] = values.get(c)
+        out.append(frame)
+    return out, ["label", "point", "replicate"] + list(names.values())
 
 
 def _ids(run, month, record):

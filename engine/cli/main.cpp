@@ -60,7 +60,7 @@ const char* kUsage =
     "  run       run a scenario and write its time series to HDF5\n"
     "  validate  check a scenario and report every problem\n"
     "  print     print the effective scenario (defaults filled, overrides applied)\n"
-    "  info      describe a result file\n"
+    "  info      describe a result file, a sweep run's summary file or sweep.h5\n"
     "  lab       run the households' decision rules in classic experiments (pgg, litter, schedule)\n"
     "  demo      the trainer's demo: the Jiangdong Minju pilot (or a meeting) against its baseline\n"
     "  sweep     parameter sweeps: expand, run (locally, Slurm arrays, MPI), status, collect\n"
@@ -281,19 +281,23 @@ int cmd_print(int argc, char** argv) {
 int cmd_info(int argc, char** argv) {
   std::string path;
   po::options_description opts("Options");
-  opts.add_options()("file", po::value(&path)->required(), "result file (.h5)");
+  opts.add_options()("file", po::value(&path)->required(), "result file, sweep run summary file or sweep.h5");
   po::positional_options_description pos;
   pos.add("file", 1);
   po::variables_map vm;
   const std::string help =
-      "Usage: courtyard info RUN.h5\n"
+      "Usage: courtyard info FILE\n"
       "\n"
-      "Describes a result file: provenance, status, dimensions, metrics and events.\n"
+      "Describes a file the engine writes. A result file (RUN.h5): provenance, status, dimensions,\n"
+      "metrics and events. A sweep run's summary file (runs/run-NNNNN.summary.h5): the run, its seed and\n"
+      "its summaries, per courtyard kind too. A collected sweep (sweep.h5): the design, the runs' states,\n"
+      "the parameters, kinds, records, series and summaries.\n"
       "\n"
-      "Example:\n"
-      "  courtyard info build/demo/demo.h5\n";
+      "Examples:\n"
+      "  courtyard info build/demo/demo.h5\n"
+      "  courtyard info fee-sweep/sweep.h5\n";
   if (!parse_command(argc, argv, opts, pos, help, vm)) return kExitOk;
-  std::cout << describe_run_file(path);
+  std::cout << describe_file(path);
   return kExitOk;
 }
 

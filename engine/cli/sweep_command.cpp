@@ -63,7 +63,7 @@ const char* kSweepUsage =
     "  expand   print the frozen design: one row per run (run, point, replicate, seed, parameters)\n"
     "  run      run the sweep (or a Slurm task's share) into a folder; resumes what is left\n"
     "  status   count the runs done, failed and missing in a sweep folder\n"
-    "  collect  write results.csv, sweep.h5 and SALib's files from a sweep folder\n"
+    "  collect  write results.csv, results_by_kind.csv, sweep.h5 and SALib's files from a sweep folder\n"
     "\n"
     "`courtyard sweep COMMAND --help` shows a command's options and examples.\n";
 
@@ -499,11 +499,13 @@ int sweep_collect(int argc, char** argv) {
   const std::string help =
       "Usage: courtyard sweep collect DIR\n"
       "\n"
-      "Writes, in DIR: results.csv (one row per run: run, point, replicate, seed, parameters, status and\n"
-      "the summaries), sweep.h5 (the design, the summaries, an external link to every run's file and, for\n"
-      "full runs, each subdistrict metric of all runs as one (run, time) virtual dataset) and salib/\n"
-      "(params.txt, X.txt and Y_<summary>.txt, one row per design point, for SALib's analyses). Runs that\n"
-      "are not done have empty summaries; collect says how many.\n"
+      "Writes, in DIR: results.csv (one row per run: run, point, replicate, seed, design.csv's parameter\n"
+      "columns, status and the summaries), results_by_kind.csv (the same per run and courtyard kind),\n"
+      "sweep.h5 (for xr.open_dataset(path, engine=\"h5netcdf\"): the parameters as coordinates along run,\n"
+      "for full runs each metric as (run, time) and per courtyard kind as (run, kind, time), the summaries\n"
+      "in group summary, an external link to every run's file) and salib/ (params.txt, X.txt and\n"
+      "Y_<summary>.txt, one row per design point, for SALib's analyses). Runs that are not done have\n"
+      "empty summaries; collect says how many. `courtyard info DIR/sweep.h5` describes the result.\n"
       "\n"
       "Example:\n"
       "  courtyard sweep collect sweep-out\n";

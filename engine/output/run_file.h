@@ -106,5 +106,8 @@ class RunFile {
 // metrics with units, events by type, household snapshots, size). Throws IoError if unreadable or
 // not a result file.
 std::string describe_run_file(const std::string& path);
+// `courtyard info` for any file the engine writes: a result file (describe_run_file), a sweep run's
+// summary file (runs/run-NNNNN.summary.h5) or a collected sweep.h5 (describe_sweep.cpp).
+std::string describe_file(const std::string& path);
 
 }  // namespace courtyard

@@ -147,6 +147,21 @@ double metric_value(int metric, const Model& m, const State& s, int32_t c) {
   return ratio(metric, num, den);
 }
 
+MetricWeight metric_weight(int metric) {
+  if (all_metrics()[metric].aggregate == Aggregate::kSum) return MetricWeight::kSum;
+  switch (metric) {  // as terms() above
+    case kCollectionRate:
+    case kTrustMean:
+    case kSatisfactionMean:
+    case kTiesMean:
+    case kAttendanceRate:
+    case kBeliefError: return MetricWeight::kResidents;
+    case kMoveOutRateOwner:
+    case kMoveOutRateRenter: return MetricWeight::kOther;
+    default: return MetricWeight::kFlats;
+  }
+}
+
 MetricRecorder::MetricRecorder(const Model& m) : model_(m) {
   const auto& all = all_metrics();
   if (m.output.metrics.empty()) {

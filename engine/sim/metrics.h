@@ -18,6 +18,17 @@ namespace courtyard {
 void metric_terms(int metric, const Model& m, const State& s, int32_t c, double* num, double* den);
 double metric_value(int metric, const Model& m, const State& s, int32_t c);
 
+// What a metric's courtyard values are weighted by when combined over a group of courtyards (the
+// subdistrict's sum(num) / sum(den), or a courtyard kind's): the `den` of metric_terms, as far as a
+// result file lets it be recovered. A courtyard whose value is NaN has den 0.
+enum class MetricWeight {
+  kSum,        // counts and money: summed (den 1)
+  kFlats,      // flats (households slots, /courtyards/households)
+  kResidents,  // occupied flats: flats - vacant (vacant = vacancy_share x flats)
+  kOther,      // household-weeks at risk (the move-out rates): not in a result file
+};
+MetricWeight metric_weight(int metric);
+
 // The metrics a run records (model.output.metrics, or all of them), with scratch sized at load.
 class MetricRecorder {
  public:

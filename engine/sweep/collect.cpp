@@ -1,6 +1,7 @@
-// Collecting a sweep: results.csv (one row per run), sweep.h5 (the design, the summaries, a link to
-// every run's file and, for full runs, each subdistrict metric of every run as one virtual dataset),
-// and SALib's files (salib/params.txt, X.txt, Y_<summary>.txt; one row per design point).
+// Collecting a sweep: results.csv (one row per run), results_by_kind.csv (one row per run and courtyard
+// kind), sweep.h5 (sweep_file.h: the design's columns as coordinates along run, the summaries, the
+// series of full runs, per kind too, and a link to every run's file) and SALib's files
+// (salib/params.txt, X.txt, Y_<summary>.txt; one row per design point).
 //
 // Numbers are written in the shortest form that reads back as the same double, so results.csv holds
 // exactly the values of the run files. A run that is not done has empty summary cells (NaN in pandas);
@@ -11,11 +12,15 @@
 #include <cstdio>
 #include <filesystem>
 #include <limits>
+#include <map>
+#include <optional>
 
 #include "core/errors.h"
 #include "core/version.h"
 #include "sweep/csv.h"
 #include "sweep/h5.h"
+#include "sweep/kinds.h"
+#include "sweep/sweep_file.h"
 #include "sweep/sweep.h"
 #include "sweep/util.h"
 
@@ -59,151 +64,156 @@ double as_number(const std::string& s) {
   return x;
 }
 
+size_t kind_index(const Gathered& g, const std::string& kind) {
+  return static_cast<size_t>(std::find(g.kinds.begin(), g.kinds.end(), kind) - g.kinds.begin());
+}
+
+// results.csv and results_by_kind.csv: the design's columns, the status, the summaries (per kind).
+void write_tables(const std::string& dir, const Plan& plan, const Design& design,
+                  const std::vector<ParameterColumn>& columns, const Gathered& g, Collected* collected) {
+  const size_t nrun = design.runs.size(), nsum = plan.summaries.size(), nk = g.kinds.size();
+  std::string head = "run,point,replicate,seed";
+  for (const ParameterColumn& c : columns) head += "," + csv_field(c.name);
+  head += ",status";
+  std::string csv = head, by_kind = head + ",kind";
+  for (const Summary& s : plan.summaries) csv += "," + csv_field(s.name);
+  for (size_t k = 0; k < nsum; ++k)
+    if (g.kind_summary[k]) by_kind += "," + csv_field(plan.summaries[k].name);
+  csv += "\n";
+  by_kind += "\n";
+  for (size_t r = 0; r < nrun; ++r) {
+    const Run& run = design.runs[r];
+    std::string row = std::to_string(run.index) + "," + std::to_string(run.point) + "," + std::to_string(run.replicate) +
+                      "," + std::to_string(run.seed);
+    for (const ParameterColumn& c : columns) row += "," + csv_field(c.text[r]);
+    row += std::string(",") + state_name(g.state[r]);
+    csv += row;
+    for (size_t k = 0; k < nsum; ++k) csv += "," + number(g.summaries[r * nsum + k]);
+    csv += "\n";
+    for (size_t j = 0; j < nk; ++j) {
+      by_kind += row + "," + csv_field(g.kinds[j]);
+      for (size_t k = 0; k < nsum; ++k)
+        if (g.kind_summary[k]) by_kind += "," + number(g.kind_summaries[(r * nk + j) * nsum + k]);
+      by_kind += "\n";
+    }
+  }
+  publish((fs::path(dir) / "results.csv").string(), csv);
+  collected->files.push_back("results.csv");
+  publish((fs::path(dir) / "results_by_kind.csv").string(), by_kind);
+  collected->files.push_back("results_by_kind.csv");
+
+}
+
+// The run's per-kind summaries into g (row `run`), and its per-kind series in g.kinds' order (kind x
+// time) into *rows when `series`.
+void gather_kinds(const Plan& plan, const RunKinds& rk, size_t run, bool series, Gathered* g,
+                  std::map<std::string, std::vector<double>>* rows) {
+  const size_t nsum = plan.summaries.size(), nk = g->kinds.size(), records = rk.steps.size();
+  for (size_t j = 0; j < rk.groups.names.size(); ++j) {
+    const size_t kind = kind_index(*g, rk.groups.names[j]);
+    if (kind == nk) continue;  // not seen in the first pass (the file changed since)
+    std::map<std::string, std::vector<double>> one;
+    for (const auto& [m, s] : rk.series) {
+      one[m].assign(s.begin() + static_cast<std::ptrdiff_t>(j * records), s.begin() + static_cast<std::ptrdiff_t>((j + 1) * records));
+      if (!series) continue;
+      std::vector<double>& row = (*rows)[m];
+      if (row.empty()) row.assign(nk * records, kNaN);
+      std::copy(one[m].begin(), one[m].end(), row.begin() + static_cast<std::ptrdiff_t>(kind * records));
+    }
+    const std::vector<double> ks = evaluate_summaries(plan, rk.steps, one);
+    for (size_t k = 0; k < nsum; ++k)
+      if (g->kind_summary[k]) g->kind_summaries[(run * nk + kind) * nsum + k] = ks[k];
+  }
+}
+
+// A summary file's per-kind summaries (its /by_kind group) into g (row `run`).
+void gather_kinds(const Plan& plan, const std::string& path, size_t run, Gathered* g) {
+  const h5::Reader f(path);
+  if (!f.has("by_kind/kind")) return;  // written before per-kind summaries existed
+  const size_t nsum = plan.summaries.size(), nk = g->kinds.size();
+  const std::vector<std::string> kinds = f.strings("by_kind/kind");
+  for (size_t k = 0; k < nsum; ++k) {
+    const std::string name = "by_kind/" + plan.summaries[k].name;
+    if (!g->kind_summary[k] || !f.has(name)) continue;
+    const std::vector<double> per = f.doubles(name);
+    for (size_t j = 0; j < kinds.size() && j < per.size(); ++j)
+      if (const size_t kind = kind_index(*g, kinds[j]); kind < nk) g->kind_summaries[(run * nk + kind) * nsum + k] = per[j];
+  }
+}
+
 }  // namespace
 
 Collected collect(const std::string& dir, const Plan& plan, const Design& design, const Folder& folder) {
   Collected out;
   const size_t nrun = design.runs.size(), nsum = plan.summaries.size();
   out.rows = static_cast<int64_t>(nrun);
+  const std::vector<ParameterColumn> columns = parameter_columns(plan, design);
 
-  // every run's state and summaries
-  std::vector<RunState> state(nrun);
-  std::vector<double> values(nrun * nsum, kNaN);
+  // the metrics the summaries read: the series sweep.h5 stacks
+  std::vector<std::string> metrics;
+  for (const Summary& s : plan.summaries)
+    if (std::find(metrics.begin(), metrics.end(), s.metric) == metrics.end()) metrics.push_back(s.metric);
+  std::vector<std::string> kind_metrics;
+  for (const std::string& m : metrics)
+    if (has_kind_series(m, true)) kind_metrics.push_back(m);
+
+  // first pass: every run's state, every done run's kinds and records
+  Gathered g;
+  g.state.resize(nrun);
+  for (const Summary& s : plan.summaries)
+    g.kind_summary.push_back(std::find(kind_metrics.begin(), kind_metrics.end(), s.metric) != kind_metrics.end());
+  std::optional<TimeAxis> time;
+  bool same_records = !folder.summary_only();
   for (size_t r = 0; r < nrun; ++r) {
-    state[r] = folder.state(static_cast<int64_t>(r));
-    if (state[r] != RunState::kDone) continue;
+    g.state[r] = folder.state(static_cast<int64_t>(r));
+    if (g.state[r] != RunState::kDone) continue;
+    ++out.done;
+    const h5::Reader f(folder.run_path(static_cast<int64_t>(r)));
+    std::vector<std::string> kinds;
+    if (!folder.summary_only()) {
+      const std::vector<std::string> kind_of = f.strings("courtyards/kind");
+      kinds = group_courtyards(kind_of, std::vector<double>(kind_of.size())).names;
+      const std::vector<int32_t> steps = f.ints("timeseries/step");
+      const std::string units = f.attr_text("subdistrict/time", "units");
+      if (!time) {
+        time = TimeAxis{steps, f.doubles("subdistrict/time"), {}};
+        for (const char* a : {"units", "calendar", "long_name", "standard_name", "axis"})
+          if (const std::string v = f.attr_text("subdistrict/time", a); !v.empty()) time->attrs[a] = v;
+      } else if (steps != time->steps || units != time->attrs["units"]) {
+        same_records = false;
+      }
+    } else if (f.has("by_kind/kind")) {
+      kinds = f.strings("by_kind/kind");
+    }
+    for (const std::string& k : kinds)
+      if (std::find(g.kinds.begin(), g.kinds.end(), k) == g.kinds.end()) g.kinds.push_back(k);
+  }
+  const size_t nk = g.kinds.size();
+  const bool series = same_records && time.has_value();
+
+  // second pass: the summaries of every done run, for the subdistrict and per kind, and the per-kind series
+  SweepFile file(dir, plan, design, folder, columns, g, series ? &*time : nullptr, metrics, kind_metrics);
+  g.summaries.assign(nrun * nsum, kNaN);
+  g.kind_summaries.assign(nrun * nk * nsum, kNaN);
+  for (size_t r = 0; r < nrun; ++r) {
+    if (g.state[r] != RunState::kDone) continue;
     const std::string path = folder.run_path(static_cast<int64_t>(r));
     const std::vector<double> v = folder.summary_only() ? summaries_from_summary_file(plan, path)
                                                         : summaries_from_run_file(plan, path);
-    std::copy(v.begin(), v.end(), values.begin() + static_cast<std::ptrdiff_t>(r * nsum));
-    ++out.done;
-  }
-
-  // results.csv
-  std::string csv = "run,point,replicate,seed";
-  for (const Axis& a : plan.axes) csv += "," + csv_field(a.name);
-  csv += ",status";
-  for (const Summary& s : plan.summaries) csv += "," + csv_field(s.name);
-  csv += "\n";
-  for (size_t r = 0; r < nrun; ++r) {
-    const Run& run = design.runs[r];
-    csv += std::to_string(run.index) + "," + std::to_string(run.point) + "," + std::to_string(run.replicate) + "," +
-           std::to_string(run.seed);
-    for (const std::string& v : run.values) csv += "," + csv_field(v);
-    csv += std::string(",") + state_name(state[r]);
-    for (size_t k = 0; k < nsum; ++k) csv += "," + number(values[r * nsum + k]);
-    csv += "\n";
-  }
-  publish((fs::path(dir) / "results.csv").string(), csv);
-  out.files.push_back("results.csv");
-
-  // sweep.h5
-  {
-    const std::string path = (fs::path(dir) / "sweep.h5").string();
-    const std::string temp = temporary_name(path);
-    try {
-      h5::Writer w(temp);
-      const hid_t root = w.root();
-      w.attr(root, "title", "courtyard sweep: " + plan.name);
-      w.attr(root, "sweep_name", plan.name);
-      w.attr(root, "design", design_name(plan.design.kind));
-      w.attr(root, "points", design.points);
-      w.attr(root, "replicates", static_cast<int64_t>(plan.replicates));
-      w.attr(root, "runs", static_cast<int64_t>(nrun));
-      w.attr(root, "runs_done", out.done);
-      w.attr_u64(root, "seed", plan.seed);
-      w.attr_i8(root, "common_random_numbers", plan.common_random_numbers ? 1 : 0);
-      w.attr(root, "keep", plan.summary_only ? "summary" : "full");
-      w.attr(root, "identity", sweep_identity(plan));
-      w.attr(root, "engine_version", engine_version());
-      w.attr(root, "git_commit", git_commit());
-      w.attr(root, "created_utc", utc_now());
-
-      // the design, one dataset per column
-      const hid_t dg = w.group("design");
-      std::vector<int64_t> index, point, replicate;
-      std::vector<uint64_t> seed;
-      for (const Run& run : design.runs) {
-        index.push_back(run.index);
-        point.push_back(run.point);
-        replicate.push_back(run.replicate);
-        seed.push_back(run.seed);
-      }
-      w.array(dg, "run", index);
-      w.array(dg, "point", point);
-      w.array(dg, "replicate", replicate);
-      w.array_u64(dg, "seed", seed);
-      for (size_t a = 0; a < plan.axes.size(); ++a) {
-        if (plan.axes[a].numeric) {
-          std::vector<double> col;
-          for (const Run& run : design.runs) col.push_back(as_number(run.values[a]));
-          w.array(dg, plan.axes[a].name, col);
-        } else {
-          std::vector<std::string> col;
-          for (const Run& run : design.runs) col.push_back(run.values[a]);
-          w.array(dg, plan.axes[a].name, col);
-        }
-        // the scenario field each column sets
-        h5::Handle d(H5Dopen2(dg, plan.axes[a].name.c_str(), H5P_DEFAULT), H5Dclose);
-        w.attr(d.get(), "path", plan.axes[a].path);
-      }
-
-      // the summaries and each run's state
-      const hid_t rg = w.group("results");
-      std::vector<std::string> status;
-      for (RunState s : state) status.push_back(state_name(s));
-      w.array(rg, "status", status);
-      for (size_t k = 0; k < nsum; ++k) {
-        std::vector<double> col(nrun);
-        for (size_t r = 0; r < nrun; ++r) col[r] = values[r * nsum + k];
-        w.array(rg, plan.summaries[k].name, col);
-      }
-
-      // every done run's file, by an external link (paths relative to DIR)
-      const hid_t lg = w.group("runs");
-      std::vector<std::string> sources(nrun);
-      for (size_t r = 0; r < nrun; ++r) {
-        if (state[r] != RunState::kDone) continue;
-        sources[r] = (fs::path("runs") / fs::path(folder.run_path(static_cast<int64_t>(r))).filename()).string();
-        w.external_link(lg, folder.run_name(static_cast<int64_t>(r)), sources[r], "/");
-      }
-
-      // full runs: each subdistrict metric as a (run, time) virtual dataset, when every done run has the
-      // same record steps
-      if (!folder.summary_only() && out.done > 0) {
-        std::vector<int32_t> steps;
-        std::vector<std::string> metrics;
-        bool same = true;
-        for (size_t r = 0; r < nrun && same; ++r) {
-          if (state[r] != RunState::kDone) continue;
-          const h5::Reader f(folder.run_path(static_cast<int64_t>(r)));
-          const std::vector<int32_t> s = f.ints("timeseries/step");
-          if (metrics.empty()) {
-            steps = s;
-            for (const Summary& sum : plan.summaries)
-              if (std::find(metrics.begin(), metrics.end(), sum.metric) == metrics.end()) metrics.push_back(sum.metric);
-          } else if (s != steps) {
-            same = false;
-          }
-        }
-        if (same) {
-          const hid_t sg = w.group("subdistrict");
-          w.array(sg, "step", steps);
-          for (const std::string& m : metrics)
-            w.virtual_rows(sg, m, sources, "/subdistrict/" + m, static_cast<int64_t>(steps.size()));
-        }
-      }
-      w.close();
-    } catch (...) {
-      std::remove(temp.c_str());
-      throw;
+    std::copy(v.begin(), v.end(), g.summaries.begin() + static_cast<std::ptrdiff_t>(r * nsum));
+    if (folder.summary_only()) {
+      gather_kinds(plan, path, r, &g);
+      continue;
     }
-    if (std::rename(temp.c_str(), path.c_str()) != 0) {
-      std::remove(temp.c_str());
-      throw IoError("cannot write " + path);
-    }
-    out.files.push_back("sweep.h5");
+    std::map<std::string, std::vector<double>> rows;  // metric -> (kind x time) in g.kinds' order
+    gather_kinds(plan, kind_series_from_run_file(path, kind_metrics), r, series, &g, &rows);
+    if (series) file.add_kind_series(static_cast<int64_t>(r), rows);
   }
+
+  write_tables(dir, plan, design, columns, g, &out);
+  file.finish(g);
+  out.files.push_back("sweep.h5");
+  const std::vector<double>& values = g.summaries;
 
   // SALib: the problem, one row of X per design point and, per summary, the replicates' mean
   bool numeric = true;
@@ -228,7 +238,7 @@ Collected collect(const std::string& dir, const Plan& plan, const Design& design
     publish((sd / "params.txt").string(), params);
     // each point's runs, by point number (a grown sweep numbers its runs otherwise than point by point)
     std::vector<std::vector<size_t>> of_point(static_cast<size_t>(design.points));
-    for (size_t r = 0; r < nrun; ++r) of_point.at(static_cast<size_t>(design.runs[r].point)).push_back(r);
+    for (size_t r = 0; r < design.runs.size(); ++r) of_point.at(static_cast<size_t>(design.runs[r].point)).push_back(r);
     std::string x;
     for (int64_t p = 0; p < design.points; ++p) {
       const Run& first = design.runs[of_point[static_cast<size_t>(p)].front()];

@@ -56,6 +56,11 @@ class Reader {
   bool has(const std::string& object) const;
   std::vector<double> doubles(const std::string& dataset) const;  // 1-D or scalar, as float64
   std::vector<int32_t> ints(const std::string& dataset) const;    // 1-D, as int32
+  std::vector<std::string> strings(const std::string& dataset) const;  // 1-D strings
+  // A 2-D dataset, row-major, as float32; its shape in *rows, *cols.
+  std::vector<float> floats2d(const std::string& dataset, size_t* rows, size_t* cols) const;
+  // A string attribute of an object ("" when absent or not a string).
+  std::string attr_text(const std::string& object, const std::string& name) const;
   const std::string& path() const { return path_; }
 
  private:
@@ -73,6 +78,7 @@ class Writer {
   void attr(hid_t loc, const std::string& name, int64_t value);
   void attr_u64(hid_t loc, const std::string& name, uint64_t value);
   void attr_i8(hid_t loc, const std::string& name, int8_t value);
+  void attr_f64(hid_t loc, const std::string& name, double value);
   void scalar(hid_t loc, const std::string& name, double value);
   void scalar(hid_t loc, const std::string& name, const std::string& value);
   void array(hid_t loc, const std::string& name, const std::vector<double>& values);
@@ -80,12 +86,25 @@ class Writer {
   void array_u64(hid_t loc, const std::string& name, const std::vector<uint64_t>& values);
   void array(hid_t loc, const std::string& name, const std::vector<int32_t>& values);
   void array(hid_t loc, const std::string& name, const std::vector<std::string>& values);
+  // A (rows x cols) float64 dataset, values row-major.
+  void matrix(hid_t loc, const std::string& name, size_t rows, size_t cols, const std::vector<double>& values);
   // A soft link to an object of another file (its path relative to this file's folder, or absolute).
   void external_link(hid_t loc, const std::string& name, const std::string& file, const std::string& object);
   // A (rows x columns) float64 virtual dataset: row r is `dataset` of sources[r] (a file path relative to
   // this file's folder; "" leaves the row NaN). Every source dataset holds `columns` float64 values.
   void virtual_rows(hid_t loc, const std::string& name, const std::vector<std::string>& sources,
                     const std::string& dataset, int64_t columns);
+  // An object of the file, opened (for attributes).
+  Handle open(hid_t loc, const std::string& name) const;
+  // netCDF-style dimensions (what xarray/h5netcdf name dimensions by): the 1-D dataset `name` becomes the
+  // dimension scale `name`, and `scale` is attached to axis `axis` of `dataset` (both in `loc`).
+  void make_scale(hid_t loc, const std::string& name);
+  void attach(hid_t loc, const std::string& dataset, const std::string& scale, unsigned axis);
+  // A float64 dataset of shape `dims` filled with NaN (fill value NaN), chunked one index of axis 0 at a
+  // time with shuffle and deflate when every dimension is above 0; rows are written with write_row.
+  void nan_array(hid_t loc, const std::string& name, const std::vector<uint64_t>& dims);
+  // Writes index `row` of axis 0 of such a dataset: values holds the rest of the shape, row-major.
+  void write_row(hid_t loc, const std::string& name, uint64_t row, const std::vector<double>& values);
   void close();  // flushes and closes; IoError on failure
 
  private:

@@ -8,13 +8,17 @@
 //
 // Summary-only runs use the same loop without the file (summary_loop below): records are taken at the
 // same steps as run_model takes them (step 0, every record_every-th step, the last), so each summary
-// equals the one computed from a full run's /subdistrict series; a test holds the two to that.
+// equals the one computed from a full run's /subdistrict series; a test holds the two to that. Their
+// files also hold each summary per courtyard kind (/by_kind), from the same float32 courtyard values a
+// full run file records (sweep/kinds.h), so collect gives the same per-kind summaries for both modes.
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <limits>
 #include <map>
+#include <optional>
+#include <span>
 
 #include "core/errors.h"
 #include "core/version.h"
@@ -23,6 +27,7 @@
 #include "sim/run.h"
 #include "sim/simulation.h"
 #include "sweep/h5.h"
+#include "sweep/kinds.h"
 #include "sweep/sweep.h"
 #include "sweep/util.h"
 
@@ -36,8 +41,160 @@ double since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-// The summaries from a run's records: `steps` (record) and, per metric, its subdistrict series.
-std::vector<double> evaluate(const Plan& plan, const std::vector<int32_t>& steps,
+// Whether the model records what the summaries ask for (an axis may change run.steps or record_every).
+void check_summaries(const Plan& plan, const Model& model) {
+  const int32_t k = model.output.record_every;
+  auto recorded = [&](int32_t t) { return t >= 0 && t <= model.steps && (t % k == 0 || t == model.steps); };
+  const std::vector<MetricColumn> columns = MetricRecorder(model).columns();
+  for (const Summary& s : plan.summaries) {
+    bool found = false;
+    for (const MetricColumn& c : columns) found = found || c.name == s.metric;
+    if (!found) throw std::runtime_error("summary " + s.name + ": the run does not record " + s.metric);
+    if (s.at == Summary::At::kStep && !recorded(s.step))
+      throw std::runtime_error("summary " + s.name + ": step " + std::to_string(s.step) + " is not recorded (" +
+                               std::to_string(model.steps) + " steps, record_every " + std::to_string(k) + ")");
+    if (s.at == Summary::At::kWindow) {
+      const int32_t last = s.last_step < 0 ? model.steps : std::min(s.last_step, model.steps);
+      bool any = false;
+      for (int32_t t = s.first_step; t <= last && !any; ++t) any = recorded(t);
+      if (!any) throw std::runtime_error("summary " + s.name + ": no recorded step lies in its window");
+    }
+  }
+}
+
+// The run loop of sim/run.cpp without a file, keeping the series the summaries need: the subdistrict's
+// and, from the same float32 courtyard values a run file holds, each courtyard kind's (sweep/kinds.h).
+// Returns false if stopped early.
+struct KindRecords {
+  KindGroups groups;
+  std::map<std::string, std::vector<std::vector<double>>> series;  // metric -> [kind][record]
+};
+
+bool summary_loop(const Plan& plan, const Model& model, const std::atomic<bool>* stop, std::vector<int32_t>* steps,
+                  std::map<std::string, std::vector<double>>* series, KindRecords* kinds) {
+  Simulation sim(model);
+  MetricRecorder recorder(model);
+  const std::vector<MetricColumn> columns = recorder.columns();
+  const size_t nc = static_cast<size_t>(model.ncourtyard());
+  std::vector<float> values(recorder.size() * nc);
+  std::vector<double> subdistrict(recorder.size());
+  std::vector<std::pair<std::string, size_t>> wanted;
+  for (size_t k = 0; k < columns.size(); ++k)
+    for (const Summary& s : plan.summaries)
+      if (s.metric == columns[k].name) {
+        wanted.emplace_back(columns[k].name, k);
+        break;
+      }
+
+  // the courtyards by kind, as the run file's /courtyards/kind and /courtyards/households give them
+  std::vector<std::string> kind_of(nc);
+  std::vector<double> flats(nc);
+  for (size_t c = 0; c < nc; ++c) {
+    const CourtyardSpec& spec = model.courtyards[c];
+    kind_of[c] = spec.kind >= 0 ? model.kind_names[static_cast<size_t>(spec.kind)] : "";
+    flats[c] = spec.households;
+  }
+  kinds->groups = group_courtyards(kind_of, flats);
+  const size_t nk = kinds->groups.names.size();
+  std::optional<size_t> vacancy;
+  for (size_t k = 0; k < columns.size(); ++k)
+    if (columns[k].name == "vacancy_share") vacancy = k;
+  std::vector<std::pair<size_t, MetricWeight>> per_kind;  // indices into wanted
+  for (size_t i = 0; i < wanted.size(); ++i)
+    if (has_kind_series(wanted[i].first, vacancy.has_value())) {
+      per_kind.emplace_back(i, metric_weight(find_metric(wanted[i].first)));
+      kinds->series[wanted[i].first].assign(nk, {});
+    }
+  std::vector<double> row(nk);
+
+  auto record = [&] {
+    recorder.compute(sim.state(), values, subdistrict);
+    sim.reset_interval_counters();
+    steps->push_back(sim.state().step);
+    for (const auto& [name, k] : wanted) (*series)[name].push_back(subdistrict[k]);
+    const std::span<const float> all(values);
+    const std::span<const float> vac = vacancy ? all.subspan(*vacancy * nc, nc) : std::span<const float>();
+    for (const auto& [i, weight] : per_kind) {
+      kind_values(weight, all.subspan(wanted[i].second * nc, nc), vac, kinds->groups, row);
+      auto& per = kinds->series[wanted[i].first];
+      for (size_t k = 0; k < nk; ++k) per[k].push_back(row[k]);
+    }
+  };
+  record();
+  const int32_t k = model.output.record_every;
+  bool recorded_last = true;
+  while (sim.state().step < model.steps) {
+    if (stop && stop->load()) return false;
+    sim.step();
+    recorded_last = sim.state().step % k == 0;
+    if (recorded_last) record();
+  }
+  if (!recorded_last) record();
+  return true;
+}
+
+// The summaries of each kind (kind x summary, NaN for a summary without per-kind series).
+std::vector<std::vector<double>> kind_summaries(const Plan& plan, const std::vector<int32_t>& steps,
+                                                const KindRecords& kinds) {
+  std::vector<std::vector<double>> out;
+  for (size_t k = 0; k < kinds.groups.names.size(); ++k) {
+    std::map<std::string, std::vector<double>> series;
+    for (const auto& [name, per] : kinds.series) series[name] = per[k];
+    out.push_back(evaluate_summaries(plan, steps, series));
+  }
+  return out;
+}
+
+void write_summary_file(const Plan& plan, const Run& run, const Model& model, const std::vector<double>& values,
+                        const KindRecords& kinds, const std::vector<std::vector<double>>& by_kind,
+                        const std::string& path, const std::string& command_line) {
+  const std::string temp = temporary_name(path);
+  try {
+    h5::Writer w(temp);
+    const hid_t root = w.root();
+    w.attr(root, "title", "courtyard sweep run summary: " + plan.name);
+    w.attr(root, "engine_version", engine_version());
+    w.attr(root, "git_commit", git_commit());
+    w.attr_u64(root, "seed", run.seed);
+    w.attr(root, "run", run.index);
+    w.attr(root, "point", run.point);
+    w.attr(root, "replicate", static_cast<int64_t>(run.replicate));
+    w.attr(root, "scenario_name", model.scenario_name);
+    w.attr(root, "scenario_sha256", model.scenario_sha256);
+    w.attr(root, "created_utc", utc_now());
+    w.attr(root, "command_line", command_line);
+    w.attr(root, "steps_done", static_cast<int64_t>(model.steps));
+    w.attr_i8(root, "complete", 1);
+    w.attr(root, "status", "complete");
+    const hid_t g = w.group("summary");
+    for (size_t i = 0; i < plan.summaries.size(); ++i) w.scalar(g, plan.summaries[i].name, values[i]);
+    // per courtyard kind: the kinds (a dimension scale) and each summary that has per-kind values
+    const hid_t kg = w.group("by_kind");
+    w.array(kg, "kind", kinds.groups.names);
+    w.make_scale(kg, "kind");
+    for (size_t i = 0; i < plan.summaries.size(); ++i) {
+      if (!kinds.series.count(plan.summaries[i].metric)) continue;
+      std::vector<double> col;
+      for (const std::vector<double>& k : by_kind) col.push_back(k[i]);
+      w.array(kg, plan.summaries[i].name, col);
+      w.attach(kg, plan.summaries[i].name, "kind", 0);
+      w.attr_f64(w.open(kg, plan.summaries[i].name).get(), "_FillValue", std::numeric_limits<double>::quiet_NaN());
+    }
+    w.scalar(w.group("parameters"), "scenario.txtpb", model.scenario_text);
+    w.close();
+  } catch (...) {
+    std::remove(temp.c_str());
+    throw;
+  }
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    std::remove(temp.c_str());
+    throw IoError("cannot rename " + temp + " to " + path);
+  }
+}
+
+}  // namespace
+
+std::vector<double> evaluate_summaries(const Plan& plan, const std::vector<int32_t>& steps,
                              const std::map<std::string, std::vector<double>>& series) {
   std::vector<double> out;
   for (const Summary& s : plan.summaries) {
@@ -73,98 +230,6 @@ std::vector<double> evaluate(const Plan& plan, const std::vector<int32_t>& steps
   return out;
 }
 
-// Whether the model records what the summaries ask for (an axis may change run.steps or record_every).
-void check_summaries(const Plan& plan, const Model& model) {
-  const int32_t k = model.output.record_every;
-  auto recorded = [&](int32_t t) { return t >= 0 && t <= model.steps && (t % k == 0 || t == model.steps); };
-  const std::vector<MetricColumn> columns = MetricRecorder(model).columns();
-  for (const Summary& s : plan.summaries) {
-    bool found = false;
-    for (const MetricColumn& c : columns) found = found || c.name == s.metric;
-    if (!found) throw std::runtime_error("summary " + s.name + ": the run does not record " + s.metric);
-    if (s.at == Summary::At::kStep && !recorded(s.step))
-      throw std::runtime_error("summary " + s.name + ": step " + std::to_string(s.step) + " is not recorded (" +
-                               std::to_string(model.steps) + " steps, record_every " + std::to_string(k) + ")");
-    if (s.at == Summary::At::kWindow) {
-      const int32_t last = s.last_step < 0 ? model.steps : std::min(s.last_step, model.steps);
-      bool any = false;
-      for (int32_t t = s.first_step; t <= last && !any; ++t) any = recorded(t);
-      if (!any) throw std::runtime_error("summary " + s.name + ": no recorded step lies in its window");
-    }
-  }
-}
-
-// The run loop of sim/run.cpp without a file, keeping the subdistrict series the summaries need.
-// Returns false if stopped early.
-bool summary_loop(const Plan& plan, const Model& model, const std::atomic<bool>* stop, std::vector<int32_t>* steps,
-                  std::map<std::string, std::vector<double>>* series) {
-  Simulation sim(model);
-  MetricRecorder recorder(model);
-  const std::vector<MetricColumn> columns = recorder.columns();
-  std::vector<float> values(recorder.size() * static_cast<size_t>(model.ncourtyard()));
-  std::vector<double> subdistrict(recorder.size());
-  std::vector<std::pair<std::string, size_t>> wanted;
-  for (size_t k = 0; k < columns.size(); ++k)
-    for (const Summary& s : plan.summaries)
-      if (s.metric == columns[k].name) {
-        wanted.emplace_back(columns[k].name, k);
-        break;
-      }
-  auto record = [&] {
-    recorder.compute(sim.state(), values, subdistrict);
-    sim.reset_interval_counters();
-    steps->push_back(sim.state().step);
-    for (const auto& [name, k] : wanted) (*series)[name].push_back(subdistrict[k]);
-  };
-  record();
-  const int32_t k = model.output.record_every;
-  bool recorded_last = true;
-  while (sim.state().step < model.steps) {
-    if (stop && stop->load()) return false;
-    sim.step();
-    recorded_last = sim.state().step % k == 0;
-    if (recorded_last) record();
-  }
-  if (!recorded_last) record();
-  return true;
-}
-
-void write_summary_file(const Plan& plan, const Run& run, const Model& model, const std::vector<double>& values,
-                        const std::string& path, const std::string& command_line) {
-  const std::string temp = temporary_name(path);
-  try {
-    h5::Writer w(temp);
-    const hid_t root = w.root();
-    w.attr(root, "title", "courtyard sweep run summary: " + plan.name);
-    w.attr(root, "engine_version", engine_version());
-    w.attr(root, "git_commit", git_commit());
-    w.attr_u64(root, "seed", run.seed);
-    w.attr(root, "run", run.index);
-    w.attr(root, "point", run.point);
-    w.attr(root, "replicate", static_cast<int64_t>(run.replicate));
-    w.attr(root, "scenario_name", model.scenario_name);
-    w.attr(root, "scenario_sha256", model.scenario_sha256);
-    w.attr(root, "created_utc", utc_now());
-    w.attr(root, "command_line", command_line);
-    w.attr(root, "steps_done", static_cast<int64_t>(model.steps));
-    w.attr_i8(root, "complete", 1);
-    w.attr(root, "status", "complete");
-    const hid_t g = w.group("summary");
-    for (size_t i = 0; i < plan.summaries.size(); ++i) w.scalar(g, plan.summaries[i].name, values[i]);
-    w.scalar(w.group("parameters"), "scenario.txtpb", model.scenario_text);
-    w.close();
-  } catch (...) {
-    std::remove(temp.c_str());
-    throw;
-  }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    std::remove(temp.c_str());
-    throw IoError("cannot rename " + temp + " to " + path);
-  }
-}
-
-}  // namespace
-
 std::vector<double> summaries_from_run_file(const Plan& plan, const std::string& path) {
   const h5::Reader r(path);
   const std::vector<int32_t> steps = r.ints("timeseries/step");
@@ -174,7 +239,7 @@ std::vector<double> summaries_from_run_file(const Plan& plan, const std::string&
       series[s.metric] = r.doubles("subdistrict/" + s.metric);
       if (series[s.metric].size() != steps.size()) throw IoError(path + ": /subdistrict/" + s.metric + " and /timeseries/step differ in length");
     }
-  return evaluate(plan, steps, series);
+  return evaluate_summaries(plan, steps, series);
 }
 
 std::vector<double> summaries_from_summary_file(const Plan& plan, const std::string& path) {
@@ -215,8 +280,11 @@ RunOutcome execute_run(const RunContext& ctx, int64_t index) {
     } else {
       std::vector<int32_t> steps;
       std::map<std::string, std::vector<double>> series;
-      complete = summary_loop(plan, model, ctx.abandon, &steps, &series);
-      if (complete) write_summary_file(plan, run, model, evaluate(plan, steps, series), path, command_line);
+      KindRecords kinds;
+      complete = summary_loop(plan, model, ctx.abandon, &steps, &series, &kinds);
+      if (complete)
+        write_summary_file(plan, run, model, evaluate_summaries(plan, steps, series), kinds,
+                           kind_summaries(plan, steps, kinds), path, command_line);
     }
     out.status = complete ? RunOutcome::Status::kDone : RunOutcome::Status::kInterrupted;
   } catch (const ScenarioError& e) {

@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -298,5 +299,9 @@ Collected collect(const std::string& dir, const Plan& plan, const Design& design
 std::vector<double> summaries_from_run_file(const Plan& plan, const std::string& path);
 // Summary values from a summary file (runs/run-NNNNN.summary.h5), in plan order. Throws IoError.
 std::vector<double> summaries_from_summary_file(const Plan& plan, const std::string& path);
+// The summaries of one run from its records: `steps` and, per metric, a series over them (the
+// subdistrict's, or one courtyard kind's), in plan order; NaN for a summary whose metric is absent.
+std::vector<double> evaluate_summaries(const Plan& plan, const std::vector<int32_t>& steps,
+                                       const std::map<std::string, std::vector<double>>& series);
 
 }  // namespace courtyard::sweep

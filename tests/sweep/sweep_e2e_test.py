@@ -166,11 +166,11 @@ def test_local_run_status_collect():
     # sweep.h5: links and virtual datasets, read from another folder
     with h5py.File(os.path.join(out, "sweep.h5"), "r") as f:
         linked = f["runs/run-00004"].attrs["seed"] == res.loc[4, "seed"]
-        vds = f["subdistrict/collection_rate"][:]
+        vds = f["collection_rate"][:]
         with h5py.File(os.path.join(out, "runs", "run-00004.h5"), "r") as g:
             row_ok = np.array_equal(vds[4], g["subdistrict/collection_rate"][:])
         check("sweep.h5 links every run's file and stacks its series (run, time)",
-              linked and row_ok and vds.shape == (12, 13) and np.array_equal(f["results/collection_rate"][:],
+              linked and row_ok and vds.shape == (12, 13) and np.array_equal(f["summary/collection_rate"][:],
                                                                              res["collection_rate"].to_numpy()))
     salib = os.path.join(out, "salib")
     x = np.loadtxt(os.path.join(salib, "X.txt"))
