@@ -39,6 +39,7 @@ const char* state_name(RunState s) {
     case RunState::kDone: return "done";
     case RunState::kFailed: return "failed";
     case RunState::kMissing: return "missing";
+    case RunState::kBad: return "bad";
   }
   return "?";
 }
@@ -71,6 +72,7 @@ Collected collect(const std::string& dir, const Plan& plan, const Design& design
   std::vector<double> values(nrun * nsum, kNaN);
   for (size_t r = 0; r < nrun; ++r) {
     state[r] = folder.state(static_cast<int64_t>(r));
+    if (state[r] == RunState::kBad) out.bad.push_back(static_cast<int64_t>(r));
     if (state[r] != RunState::kDone) continue;
     const std::string path = folder.run_path(static_cast<int64_t>(r));
     const std::vector<double> v = folder.summary_only() ? summaries_from_summary_file(plan, path)

@@ -130,7 +130,8 @@ bool summary_loop(const Plan& plan, const Model& model, const std::atomic<bool>*
 }
 
 void write_summary_file(const Plan& plan, const Run& run, const Model& model, const std::vector<double>& values,
-                        const std::string& path, const std::string& command_line) {
+                        const std::string& path, const std::string& command_line,
+                        const std::pair<std::string, std::string>& run_identity) {
   const std::string temp = temporary_name(path);
   try {
     h5::Writer w(temp);
@@ -147,6 +148,8 @@ void write_summary_file(const Plan& plan, const Run& run, const Model& model, co
     w.attr(root, "created_utc", utc_now());
     w.attr(root, "command_line", command_line);
     w.attr(root, "steps_done", static_cast<int64_t>(model.steps));
+    w.attr(root, "sweep_design", run_identity.first);
+    w.attr(root, "sweep_run", run_identity.second);
     w.attr_i8(root, "complete", 1);
     w.attr(root, "status", "complete");
     const hid_t g = w.group("summary");
@@ -207,7 +210,7 @@ RunOutcome execute_run(const RunContext& ctx, int64_t index) {
       RunOptions options;
       options.output_path = path;
       options.force = true;  // a file under this name is not complete (else the run would not be run)
-      options.info = RunFileInfo{engine_version(), git_commit(), command_line, utc_now()};
+      options.info = RunFileInfo{engine_version(), git_commit(), command_line, utc_now(), folder.identity(), name};
       options.stop = ctx.abandon;
       const RunResult result = run_model(model, options);
       complete = result.complete;
@@ -216,7 +219,8 @@ RunOutcome execute_run(const RunContext& ctx, int64_t index) {
       std::vector<int32_t> steps;
       std::map<std::string, std::vector<double>> series;
       complete = summary_loop(plan, model, ctx.abandon, &steps, &series);
-      if (complete) write_summary_file(plan, run, model, evaluate(plan, steps, series), path, command_line);
+      if (complete)
+        write_summary_file(plan, run, model, evaluate(plan, steps, series), path, command_line, {folder.identity(), name});
     }
     out.status = complete ? RunOutcome::Status::kDone : RunOutcome::Status::kInterrupted;
   } catch (const ScenarioError& e) {

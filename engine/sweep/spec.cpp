@@ -18,6 +18,7 @@
 #include <sstream>
 #include <cstring>
 
+#include "core/file_io.h"
 #include "courtyard/v1/sweep.pb.h"
 #include "scenario/detail.h"
 #include "scenario/scenario.h"
@@ -105,16 +106,7 @@ bool valid_column_name(const std::string& name) {
   return true;
 }
 
-std::string read_file(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw IoError("cannot read " + path + ": is a folder");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError("cannot read " + path + ": " + std::strerror(errno));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw IoError("cannot read " + path);
-  return buffer.str();
-}
+std::string read_file(const std::string& path) { return read_whole_file(path, ""); }
 
 // The base scenario as the sweep uses it: its text, read once, and what it records.
 struct Base {
