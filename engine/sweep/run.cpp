@@ -112,6 +112,13 @@ bool summary_loop(const Plan& plan, const Model& model, const std::atomic<bool>*
       }
   auto record = [&] {
     recorder.compute(sim.state(), values, subdistrict);
+    // as run_model: a non-finite value fails the run (there is no file to keep)
+    if (const auto bad = recorder.first_non_finite(values, subdistrict))
+      throw NonFiniteError("metric " + columns[bad->column].name + " went non-finite in " +
+                           (bad->courtyard < 0 ? std::string("the subdistrict aggregate")
+                                               : "courtyard " + std::to_string(bad->courtyard) + " (" +
+                                                     model.courtyards[static_cast<size_t>(bad->courtyard)].name + ")") +
+                           " at step " + std::to_string(sim.state().step));
     sim.reset_interval_counters();
     steps->push_back(sim.state().step);
     for (const auto& [name, k] : wanted) (*series)[name].push_back(subdistrict[k]);

@@ -199,8 +199,10 @@ TEST(Validate, DistributionRangeFitsTheField) {
   EXPECT_TRUE(rejects(ds, "courtyard_kinds[0].initial_trust.normal.max"));
   EXPECT_NE(find_field(ds, "courtyard_kinds[0].initial_trust.normal.min")->message.find("set normal.min"),
             std::string::npos);
-  // an unbounded-above field needs only min
-  EXPECT_TRUE(kind_with("fee_per_month { normal { mean: 30 sd: 10 min: 0 } }").empty());
+  // every field is bounded above too (docs/scenario-format.md, "Bounds"): a normal needs its max as well
+  EXPECT_TRUE(rejects(kind_with("fee_per_month { normal { mean: 30 sd: 10 min: 0 } }"),
+                      "courtyard_kinds[0].fee_per_month.normal.max"));
+  EXPECT_TRUE(kind_with("fee_per_month { normal { mean: 30 sd: 10 min: 0 max: 200 } }").empty());
 }
 
 TEST(Validate, KindStairwellsNeverExceedHouseholds) {
