@@ -22,7 +22,8 @@ const char* const kExitCodeHelp =
     "  73  output cannot be created (exists without --force, folder missing)\n"
     "  74  I/O error while reading or writing\n"
     "  75  interrupted by SIGINT/SIGTERM (the steps done are written, file marked incomplete)\n"
-    "  70  internal error\n";
+    "  70  internal error, or the run's state went non-finite (NaN/inf: the metric, courtyard and step are\n"
+    "      named; the file keeps the records so far, marked status=failed)\n";
 
 void add_scenario_options(po::options_description& opts, ScenarioArgs& a) {
   opts.add_options()

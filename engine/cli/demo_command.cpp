@@ -112,7 +112,7 @@ DemoRun run_one(const std::string& scenario_name, const std::vector<std::string>
   RunOptions options;
   options.output_path = path;
   options.force = true;  // the demo folder is the demo's own
-  options.info = RunFileInfo{engine_version(), git_commit(), command_line, ""};
+  options.info = RunFileInfo{engine_version(), git_commit(), command_line, "", "", ""};
   options.events = &out.events;
   CostTally tally;
   options.on_record = [&](int32_t step, std::span<const float> values, std::span<const double> subdistrict) {

@@ -7,7 +7,8 @@
 //   courtyard info RUN.h5
 //
 // Exit codes (sysexits.h): 0 ok, 64 usage, 65 bad scenario, 73 cannot create output, 74 I/O error,
-// 75 interrupted (partial output written and marked incomplete), 70 internal error.
+// 75 interrupted (partial output written and marked incomplete), 70 internal error or a run whose state
+// went non-finite (its file kept, marked failed).
 #include <H5public.h>
 #include <google/protobuf/stubs/common.h>
 #include <oneapi/tbb/global_control.h>
@@ -21,6 +22,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
+#include <limits>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -165,7 +167,7 @@ int cmd_run(int argc, char** argv, const std::string& command_line) {
 
   oneapi::tbb::global_control limit(oneapi::tbb::global_control::max_allowed_parallelism,
                                     static_cast<size_t>(threads));
-  const RunFileInfo info{engine_version(), git_commit(), command_line, utc_now()};
+  const RunFileInfo info{engine_version(), git_commit(), command_line, utc_now(), "", ""};
   auto run = [&](const Model& m, const std::string& path, CostTally& tally) {
     ProgressReporter reporter(quiet ? ProgressMode::kNone : mode);
     RunOptions options;
@@ -175,6 +177,14 @@ int cmd_run(int argc, char** argv, const std::string& command_line) {
     options.on_step = [&](const RunProgress& p) { reporter.update(p); };
     options.on_record = [&](int32_t, std::span<const float>, std::span<const double> sd) { tally.add(sd); };
     options.stop = &g_stop;
+    // test only (tests/cli): COURTYARD_TEST_NONFINITE=STEP makes the first metric of courtyard 0 NaN at
+    // that step, the one way to see the non-finite check end a run (valid parameters cannot)
+    if (const char* at = std::getenv("COURTYARD_TEST_NONFINITE"); at != nullptr && *at != '\0') {
+      const long step = std::strtol(at, nullptr, 10);
+      options.tamper = [step](int32_t s, std::span<float> values, std::span<double>) {
+        if (s == step && !values.empty()) values[0] = std::numeric_limits<float>::quiet_NaN();
+      };
+    }
     RunResult result = run_model(m, options);
     reporter.finish();
     return result;
@@ -332,6 +342,11 @@ int dispatch(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // before any other HDF5 call: no library clean-up at exit. A result file whose writes failed (a full
+  // disk) cannot be closed by HDF5, and its clean-up of such a file crashes (SIGSEGV in H5F__close_cb)
+  // after the error was reported; every file the program keeps is closed explicitly, and the operating
+  // system closes the rest (output/run_file.cpp, RunFile::Impl::abandon).
+  H5dont_atexit();
   struct sigaction sa {};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
@@ -351,6 +366,9 @@ int main(int argc, char** argv) {
   } catch (const IoError& e) {
     std::cerr << "courtyard: I/O error: " << e.what() << "\n";
     return kExitIo;
+  } catch (const NonFiniteError& e) {
+    std::cerr << "courtyard: run failed: " << e.what() << "\n";
+    return kExitSoftware;
   } catch (const std::exception& e) {
     std::cerr << "courtyard: internal error: " << e.what() << "\n";
     return 70;

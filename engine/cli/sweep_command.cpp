@@ -464,6 +464,12 @@ int sweep_status_command(int argc, char** argv) {
   std::printf("done     %zu\n", s.done.size());
   std::printf("failed   %zu%s\n", s.failed.size(), run_list(folder, s.failed, list).c_str());
   std::printf("missing  %zu%s\n", s.missing.size(), run_list(folder, s.missing, list).c_str());
+  if (!s.bad.empty()) {
+    // complete files that are not this run's: refused, with the reason for each
+    std::printf("bad      %zu%s\n", s.bad.size(), run_list(folder, s.bad, list).c_str());
+    for (size_t i = 0; i < (list ? s.bad.size() : std::min<size_t>(s.bad.size(), 3)); ++i)
+      std::printf("  %s: %s\n", folder.run_name(s.bad[i]).c_str(), folder.bad_reason(s.bad[i]).c_str());
+  }
   const size_t shown = list ? s.failed.size() : std::min<size_t>(s.failed.size(), 3);
   std::string sweep_file = manifest_value(fsw.manifest, "sweep_file");
   std::error_code ec;
@@ -486,7 +492,7 @@ int sweep_status_command(int argc, char** argv) {
   if (!s.stale_temporaries.empty())
     std::printf("note     %zu temporary file%s in %s/runs of killed processes (safe to delete when no sweep runs)\n",
                 s.stale_temporaries.size(), s.stale_temporaries.size() == 1 ? "" : "s", dir.c_str());
-  return s.failed.empty() && s.missing.empty() ? kExitOk : kExitRunsFailed;
+  return s.failed.empty() && s.missing.empty() && s.bad.empty() ? kExitOk : kExitRunsFailed;
 }
 
 int sweep_collect(int argc, char** argv) {
@@ -514,6 +520,8 @@ int sweep_collect(int argc, char** argv) {
   const Folder folder(dir, static_cast<int64_t>(fsw.design.runs.size()), fsw.plan.summary_only);
   const Collected c = collect(dir, fsw.plan, fsw.design, folder);
   for (const std::string& f : c.files) std::printf("%s/%s\n", dir.c_str(), f.c_str());
+  for (const int64_t r : c.bad)
+    std::fprintf(stderr, "courtyard: %s refused: %s\n", folder.run_name(r).c_str(), folder.bad_reason(r).c_str());
   if (c.done < c.rows)
     std::fprintf(stderr, "courtyard: %lld of %lld runs are not done: their summaries are empty (see sweep status)\n",
                  static_cast<long long>(c.rows - c.done), static_cast<long long>(c.rows));

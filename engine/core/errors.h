@@ -13,6 +13,7 @@ enum ExitCode : int {
   kExitOk = 0,
   kExitUsage = 64,        // bad command line
   kExitBadScenario = 65,  // scenario or sweep file invalid
+  kExitSoftware = 70,     // internal error, or a run whose state went non-finite (NaN, infinity)
   kExitCantCreate = 73,   // output cannot be created (exists without --force, bad folder)
   kExitIo = 74,           // I/O error while reading or writing
   kExitInterrupted = 75,  // SIGINT/SIGTERM: partial output written, marked incomplete
@@ -46,6 +47,13 @@ class UsageError : public std::runtime_error {
 
 // The output file cannot be created (exists without --force, folder missing or not writable).
 class OutputCreateError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A run's state went non-finite (NaN or infinity where a number belongs): the run stops at that record,
+// its file is kept and marked failed. Exit 70: valid parameters cannot cause it, so it is a defect.
+class NonFiniteError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };

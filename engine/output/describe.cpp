@@ -221,6 +221,8 @@ std::string describe_run_file(const std::string& path) {
     note = status == "running" ? " (complete=0: still being written, or its writer died)"
                                : " (complete=0: stopped before the planned end)";
   row(out, "status", status + note);
+  if (status == "failed") row(out, "failure", attr("failure"));
+  if (h5::read_string_attr(file, "sweep_run")) row(out, "sweep", attr("sweep_run") + " of sweep " + attr("sweep_design"));
   row(out, "steps",
       attr("steps_done") + " of " + attr("steps_planned") + " done, recorded every " + attr("record_every"));
 

@@ -45,6 +45,7 @@
 #include "core/calendar.h"
 #include "core/errors.h"
 #include "output/hdf5_util.h"
+#include "output/stale_temporaries.h"
 
 namespace courtyard {
 namespace {
@@ -322,6 +323,7 @@ struct RunFile::Impl {
   void write_metric_chunks(hsize_t nrow);
   void flush_events();
   herr_t close_all() noexcept;
+  void abandon() noexcept;
 };
 
 void RunFile::Impl::create(const Model& model, const RunFileInfo& info) {
@@ -372,6 +374,8 @@ void RunFile::Impl::write_root_attributes(const Model& model, const RunFileInfo&
   const int8_t incomplete = 0;
   write_attr(file, "complete", H5T_STD_I8LE, H5T_NATIVE_INT8, &incomplete);
   write_attr(file, "status", "running");
+  if (!info.sweep_design.empty()) write_attr(file, "sweep_design", info.sweep_design);
+  if (!info.sweep_run.empty()) write_attr(file, "sweep_run", info.sweep_run);
 }
 
 void RunFile::Impl::create_timeseries(const Model& model) {
@@ -742,6 +746,18 @@ herr_t RunFile::Impl::close_all() noexcept {
   return file.close();
 }
 
+// Closes and removes the temporary file. After a failed write (a full disk, EFBIG) HDF5 cannot flush its
+// caches, so H5Fclose fails and leaves the file half closed in its tables, where HDF5's own clean-up at
+// exit would crash (SIGSEGV in H5F__close_cb): the program therefore turns that clean-up off
+// (H5dont_atexit in main; the operating system closes what is left). The name is removed either way.
+void RunFile::Impl::abandon() noexcept {
+  if (file.valid()) {
+    close_all();
+    h5::error_text();  // clears the error stack
+  }
+  std::remove(temp_path.c_str());
+}
+
 RunFile::RunFile(const std::string& path, bool force, const Model& model, std::vector<MetricColumn> metrics,
                  const RunFileInfo& info, const HouseholdLayout& households)
     : impl_(std::make_unique<Impl>()), path_(path) {
@@ -758,6 +774,8 @@ RunFile::RunFile(const std::string& path, bool force, const Model& model, std::v
   const fs::path dir = target.parent_path();
   if (!dir.empty() && !fs::is_directory(dir, ec))
     throw OutputCreateError("cannot create " + path + ": folder " + dir.string() + " does not exist");
+  // what killed runs left in this folder (their processes are gone; see stale_temporaries.h)
+  remove_stale_temporaries(dir.string());
 
   // check the inputs the layout depends on
   Impl& im = *impl_;
@@ -800,20 +818,35 @@ RunFile::RunFile(const std::string& path, bool force, const Model& model, std::v
   // create everything; on failure remove what was made (the destructor does not run)
   try {
     im.create(model, info);
+  } catch (const IoError& e) {
+    const bool made = im.file.valid();
+    if (made) im.abandon();
+    // a failure while creating the datasets is still a failure to write the file
+    if (made) throw IoError("writing " + path + ": " + e.what());
+    throw;
   } catch (...) {
-    if (im.file.valid()) {
-      im.close_all();
-      std::remove(im.temp_path.c_str());
-    }
+    if (im.file.valid()) im.abandon();
     throw;
   }
 }
 
 RunFile::~RunFile() {
   if (!impl_ || impl_->finished) return;
-  impl_->close_all();
-  std::remove(impl_->temp_path.c_str());
+  impl_->abandon();
 }
+
+namespace {
+
+// An I/O failure of a run file, said with the file's name: HDF5's reason names the temporary file, and
+// may hold line breaks (the time of the failure); the message is one line.
+[[noreturn]] void rethrow_for(const std::string& path, const IoError& e) {
+  std::string what = e.what();
+  for (char& ch : what)
+    if (ch == '\n') ch = ' ';
+  throw IoError("writing " + path + ": " + what);
+}
+
+}  // namespace
 
 void RunFile::append_record(int32_t step, std::span<const float> courtyard_values,
                             std::span<const double> subdistrict_values) {
@@ -851,7 +884,13 @@ void RunFile::append_record(int32_t step, std::span<const float> courtyard_value
   }
   im.time_block[r] = 7.0 * step;
   im.step_block[r] = step;
-  if (++im.nbuffered == im.block_records) im.flush_block();
+  if (++im.nbuffered == im.block_records) {
+    try {
+      im.flush_block();
+    } catch (const IoError& e) {
+      rethrow_for(path_, e);
+    }
+  }
 }
 
 void RunFile::append_events(std::span<const Event> events) {
@@ -863,11 +902,33 @@ void RunFile::append_events(std::span<const Event> events) {
     im.event_buffer.insert(im.event_buffer.end(), events.begin(),
                            events.begin() + static_cast<std::ptrdiff_t>(take));
     events = events.subspan(take);
-    if (im.event_buffer.size() == kEventChunk) im.flush_events();
+    if (im.event_buffer.size() == kEventChunk) {
+      try {
+        im.flush_events();
+      } catch (const IoError& e) {
+        rethrow_for(path_, e);
+      }
+    }
   }
 }
 
 void RunFile::finish(bool complete, int32_t steps_done) {
+  close_as(complete ? "complete" : "interrupted", complete, steps_done, "");
+}
+
+void RunFile::finish_failed(int32_t steps_done, const std::string& reason) {
+  close_as("failed", false, steps_done, reason);
+}
+
+void RunFile::close_as(const char* status, bool complete, int32_t steps_done, const std::string& failure) {
+  try {
+    close_or_throw(status, complete, steps_done, failure);
+  } catch (const IoError& e) {
+    rethrow_for(path_, e);
+  }
+}
+
+void RunFile::close_or_throw(const char* status, bool complete, int32_t steps_done, const std::string& failure) {
   Impl& im = *impl_;
   if (im.finished) throw std::logic_error("run file: finish called twice");
 
@@ -877,15 +938,19 @@ void RunFile::finish(bool complete, int32_t steps_done) {
   const int8_t done = complete ? 1 : 0;
   write_attr(im.file, "steps_done", steps_done);
   write_attr(im.file, "complete", H5T_STD_I8LE, H5T_NATIVE_INT8, &done);
-  write_attr(im.file, "status", complete ? "complete" : "interrupted");
+  write_attr(im.file, "status", status);
+  if (!failure.empty()) write_attr(im.file, "failure", failure);
 
+  // flush first: a flush that fails leaves the file open, for the destructor to abandon (a close that
+  // fails would leave it half closed in HDF5's tables)
+  check(H5Fflush(im.file, H5F_SCOPE_GLOBAL), "flushing " + im.temp_path);
   // close, then move into place (replacing an existing file when forced)
   if (im.close_all() < 0) throw IoError("closing " + im.temp_path + ": " + h5::error_text());
   if (std::rename(im.temp_path.c_str(), path_.c_str()) != 0) {
     const int err = errno;
     std::remove(im.temp_path.c_str());
     im.finished = true;
-    throw IoError("renaming " + im.temp_path + " to " + path_ + ": " + std::strerror(err));
+    throw IoError("renaming " + im.temp_path + ": " + std::strerror(err));
   }
   im.finished = true;
 }

@@ -16,10 +16,13 @@
 //                          recorded with every record (own time scale, like /subdistrict)
 //   root attributes        engine_version, git_commit, seed, scenario_sha256, created_utc,
 //                          command_line, start_date, steps_planned, steps_done, record_every,
-//                          complete (0 until the run finished), status (running/complete/interrupted)
+//                          complete (0 until the run finished), status (running/complete/interrupted/
+//                          failed), failure (why, when failed); sweep_design and sweep_run in a sweep
 //
 // The file is written under a temporary name beside the target (.NAME.tmp-PID) and renamed when
-// finished; a run that fails leaves nothing under the final name.
+// finished; a run that fails on I/O leaves nothing under the final name (a run whose state went
+// non-finite is kept, marked failed). Creating a file removes the stale temporary files of processes
+// that are gone (.NAME.tmp-PID in the same folder, for any NAME, whose PID does not exist).
 #pragma once
 
 #include <cstdint>
@@ -44,6 +47,10 @@ struct RunFileInfo {
   std::string git_commit;
   std::string command_line;
   std::string created_utc;  // ISO 8601, e.g. 2026-11-28T02:00:00Z
+  // a run of a sweep: the sweep's design identity and the run's id, written as the root attributes
+  // sweep_design and sweep_run (absent when empty) so that a file copied under another run's name is found out
+  std::string sweep_design;
+  std::string sweep_run;
 };
 
 // The households recorded in /households, in file order: the flats of each courtyard of
@@ -93,10 +100,15 @@ class RunFile {
   // Flushes, writes the closing attributes (complete, status, steps done), closes, renames to `path`.
   // status: "complete", or "interrupted" (complete = 0).
   void finish(bool complete, int32_t steps_done);
+  // Flushes what was computed, marks the file failed (complete = 0, status "failed", the root attribute
+  // failure = `reason`, steps_done), closes and renames it to `path` as finish() does.
+  void finish_failed(int32_t steps_done, const std::string& reason);
 
   const std::string& path() const { return path_; }
 
  private:
+  void close_as(const char* status, bool complete, int32_t steps_done, const std::string& failure);
+  void close_or_throw(const char* status, bool complete, int32_t steps_done, const std::string& failure);
   struct Impl;
   std::unique_ptr<Impl> impl_;
   std::string path_;

@@ -181,13 +181,29 @@ struct AttributeRule {
 };
 const std::vector<AttributeRule>& courtyard_attributes();
 
-// The valid range of a behavioural parameter: a probability or share in [0,1], a non-negative
-// amount (rates, multipliers, yuan) or any finite number (log-odds weights).
-enum class Bound { kShare, kNonNegative, kPositive, kFinite };
+// ---- bounds (docs/scenario-format.md, "Bounds") -------------------------------------------------
+// Every number of a scenario has a lower and an upper bound, so that no valid scenario can drive the
+// run to infinity or NaN: with these, the largest sum a run can reach (a lump of kMaxYuan every week
+// for 50,000 weeks, a fee of kMaxYuanPerHousehold from 20,000 flats for 1,000 years) stays below 1e17,
+// far inside a float32 (3.4e38), and no exponential of a log-odds overflows (e^(several x 100)).
+inline constexpr double kMaxLogOdds = 100;            // |log-odds weight| (the logistic saturates by 40)
+inline constexpr double kMaxRatio = 1000;             // risk ratios, odds multipliers, per-unit effects
+inline constexpr double kMaxRate = 100;               // growth factors per year of age
+inline constexpr double kMaxNoiseSd = 10;             // sd of a signal on a [0,1] quantity
+inline constexpr double kMaxYuanPerHousehold = 1e6;   // yuan per household (a fee, a month's cost, a levy)
+inline constexpr double kMaxYuan = 1e12;              // a lump sum, a budget, a fund
+inline constexpr double kMaxHours = 1e5;              // person-hours of one act, per week or per household
+inline constexpr double kMaxWeeks = 5200;             // 100 years
+inline constexpr double kMaxMonths = 1200;            // 100 years
+inline constexpr double kMaxYears = 1000;
+inline constexpr double kMaxAreaM2 = 1e4;             // a flat's floor area
+
+// The valid range [lo, hi] of a behavioural parameter (probabilities and shares [0, 1], log-odds
+// weights [-kMaxLogOdds, kMaxLogOdds], amounts [0, their kMax...]).
 struct ParamRule {
   const char* group;  // field of Behaviour
   const char* field;  // field of the group's message
-  Bound bound;
+  double lo, hi;
 };
 const std::vector<ParamRule>& behaviour_rules();
 

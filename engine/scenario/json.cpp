@@ -6,6 +6,8 @@
 // Reading the document ourselves gives FILE:LINE:COL for syntax errors, for every unknown key and
 // for values of the wrong shape, and a key index so that later (semantic) errors are located too.
 #include <cctype>
+#include <cmath>
+#include <cstdlib>
 #include <set>
 
 #include <google/protobuf/util/json_util.h>
@@ -153,7 +155,21 @@ class JsonIndexer {
           problem(line, column, path, "unknown " + field->enum_type()->name() + " \"" + clip(s) + "\"");
         break;
       }
-      case Kind::kNumber: number(); break;
+      case Kind::kNumber: {
+        const size_t start = pos_;
+        number();
+        // an enum by number: protobuf's JSON parser would take an unknown number as the default
+        if (field && field->cpp_type() == pb::FieldDescriptor::CPPTYPE_ENUM) {
+          const std::string digits = text_.substr(start, pos_ - start);
+          const double x = std::strtod(digits.c_str(), nullptr);
+          const pb::EnumValueDescriptor* v =
+              x == std::floor(x) && std::fabs(x) <= 2147483647.0 ? field->enum_type()->FindValueByNumber(static_cast<int>(x))
+                                                                : nullptr;
+          if (!v)
+            problem(line, column, path, "unknown " + field->enum_type()->name() + " number " + clip(digits));
+        }
+        break;
+      }
       case Kind::kBool: literal(peek() == 't' ? "true" : "false"); break;
       case Kind::kNull: literal("null"); break;
     }

@@ -15,6 +15,7 @@
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 
+#include "core/file_io.h"
 #include "scenario/detail.h"
 #include "scenario/scenario.h"
 
@@ -198,12 +199,7 @@ LoadedScenario load_scenario(const std::string& path, const std::vector<std::str
   if (const uintmax_t bytes = std::filesystem::file_size(path, ec); !ec) {
     if (auto size = check_file_size(path, bytes); !size.empty()) throw ScenarioError(std::move(size));
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError("cannot read scenario " + path + ": " + std::strerror(errno));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw IoError("cannot read scenario " + path);
-  const std::string text = buffer.str();
+  const std::string text = read_whole_file(path, "scenario");
   return load_scenario_text(path, text, looks_like_json(path, text), overrides);
 }
 

@@ -143,7 +143,7 @@ std::string format_number(double x) {
 }
 
 const std::vector<AttributeRule>& courtyard_attributes() {
-  constexpr double inf = std::numeric_limits<double>::infinity();
+  // every amount bounded above too (detail.h, "Bounds")
   static const std::vector<AttributeRule> rules = {
       {"households", 1, 20000, true},  // a random stream holds 2^18 words: ample for 20,000 flats
       {"stairwells", 1, 255, true},    // and at most households; stored in a byte
@@ -152,13 +152,13 @@ const std::vector<AttributeRule>& courtyard_attributes() {
       {"party_member_share", 0, 1, false},
       {"initial_condition", 0, 1, false},
       {"initial_disorder", 0, 1, false},
-      {"fee_per_month", 0, inf, false},
-      {"initial_fund", 0, inf, false},
-      {"flat_area_m2", 0, inf, false},
+      {"fee_per_month", 0, kMaxYuanPerHousehold, false},
+      {"initial_fund", 0, kMaxYuan, false},
+      {"flat_area_m2", 0, kMaxAreaM2, false},
       {"initial_collection", 0, 1, false},
       {"initial_trust", 0, 1, false},
-      {"maintenance_per_household_month", 0, inf, false},
-      {"running_cost_per_household_month", 0, inf, false},
+      {"maintenance_per_household_month", 0, kMaxYuanPerHousehold, false},
+      {"running_cost_per_household_month", 0, kMaxYuanPerHousehold, false},
       {"joint_payment_history", 0, 1, false},
   };
   return rules;

@@ -216,8 +216,9 @@ std::vector<Diagnostic> validate_package(const courtyard::v1::Package& pkg, cons
     if (!comp) continue;
     any = true;
     const FieldPath cp = sub(path, k.name);
-    auto non_negative = [&](double x, std::string_view field) {
-      if (!(x >= 0) || !std::isfinite(x)) fail(sub(cp, field), "must be >= 0, got " + format_number(x));
+    auto bounded = [&](double x, double hi, std::string_view field) {
+      if (!(x >= 0 && x <= hi))
+        fail(sub(cp, field), "must be in [0, " + format_number(hi) + "], got " + format_number(x));
     };
     auto months = [&](double x, std::string_view field) {
       if (!(x >= 0 && x <= kMaxPackageMonths))
@@ -225,8 +226,8 @@ std::vector<Diagnostic> validate_package(const courtyard::v1::Package& pkg, cons
     };
     if (comp->has_start_month()) months(comp->start_month(), "start_month");
     if (comp->has_duration_months()) months(comp->duration_months(), "duration_months");
-    non_negative(comp->intensity(), "intensity");
-    if (comp->has_yuan_per_household()) non_negative(comp->yuan_per_household(), "yuan_per_household");
+    bounded(comp->intensity(), kMaxRatio, "intensity");
+    if (comp->has_yuan_per_household()) bounded(comp->yuan_per_household(), kMaxYuanPerHousehold, "yuan_per_household");
     if (comp->has_level() && !(comp->level() >= 0 && comp->level() <= 1))
       fail(sub(cp, "level"), "must be in [0, 1], got " + format_number(comp->level()));
     if (comp->has_payer() && comp->payer() == courtyard::v1::Intervention::PAYER_UNSPECIFIED)

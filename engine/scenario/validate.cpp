@@ -164,7 +164,7 @@ void check_contract(Checker& c, const courtyard::v1::ManagementContract& k, cons
   if (k.has_exit_collection()) c.share(k.exit_collection(), at(path, "exit_collection"));
   if (k.has_exit_months()) c.range(k.exit_months(), 0, 1200, at(path, "exit_months"));
   if (k.has_remuneration_per_household_month())
-    c.non_negative(k.remuneration_per_household_month(), at(path, "remuneration_per_household_month"));
+    c.range(k.remuneration_per_household_month(), 0, kMaxYuanPerHousehold, at(path, "remuneration_per_household_month"));
 }
 
 // A value of a Courtyard attribute field as a double.
@@ -249,7 +249,7 @@ int check_run(Checker& c, const Scenario& s) {
 }
 
 void check_proposal(Checker& c, const courtyard::v1::Proposal& p, const FieldPath& pp) {
-  c.non_negative(p.cost_per_household(), at(pp, "cost_per_household"));
+  c.range(p.cost_per_household(), 0, kMaxYuanPerHousehold, at(pp, "cost_per_household"));
   if (p.rule() == courtyard::v1::VOTING_RULE_UNSPECIFIED) c.fail(at(pp, "rule"), "must name a voting rule");
   switch (p.beneficiaries()) {
     case courtyard::v1::BENEFICIARIES_UNSPECIFIED: c.fail(at(pp, "beneficiaries"), "must say who benefits"); break;
@@ -280,12 +280,7 @@ void check_behaviour(Checker& c, const Scenario& s) {
     const pb::FieldDescriptor* f = fp.back().field;
     const double x = f->cpp_type() == pb::FieldDescriptor::CPPTYPE_INT32 ? group.GetReflection()->GetInt32(group, f)
                                                                          : group.GetReflection()->GetDouble(group, f);
-    switch (rule.bound) {
-      case Bound::kShare: c.share(x, fp); break;
-      case Bound::kNonNegative: c.non_negative(x, fp); break;
-      case Bound::kPositive: c.positive(x, fp); break;
-      case Bound::kFinite: c.finite(x, fp); break;
-    }
+    c.range(x, rule.lo, rule.hi, fp);
   }
   const auto& co = s.behaviour().cooperation();
   const double sum = co.conditional_share() + co.free_rider_share() + co.hump_share() + co.other_share();
@@ -317,7 +312,7 @@ void check_interventions(Checker& c, const Scenario& s, int steps, const Courtya
       }
     }
     c.share(iv.intensity(), at(ip, "intensity"));
-    c.non_negative(iv.cost_yuan(), at(ip, "cost_yuan"));
+    c.range(iv.cost_yuan(), 0, kMaxYuan, at(ip, "cost_yuan"));
     if (iv.payer() == courtyard::v1::Intervention::PAYER_UNSPECIFIED)
       c.fail(at(ip, "payer"), "must be PAYER_SUBDISTRICT, PAYER_COMMUNITY or PAYER_COURTYARD");
 
@@ -356,7 +351,7 @@ void check_interventions(Checker& c, const Scenario& s, int steps, const Courtya
         if (!iv.fee_change().has_fee_per_month()) {
           c.fail(fp, "fee_change needs fee_per_month");
         } else {
-          c.non_negative(iv.fee_change().fee_per_month(), at(fp, "fee_per_month"));
+          c.range(iv.fee_change().fee_per_month(), 0, kMaxYuanPerHousehold, at(fp, "fee_per_month"));
         }
         break;
       }
@@ -365,7 +360,7 @@ void check_interventions(Checker& c, const Scenario& s, int steps, const Courtya
         if (!iv.subsidy().has_yuan()) {
           c.fail(sp, "subsidy needs yuan");
         } else {
-          c.non_negative(iv.subsidy().yuan(), at(sp, "yuan"));
+          c.range(iv.subsidy().yuan(), 0, kMaxYuan, at(sp, "yuan"));
         }
         if (iv.payer() == courtyard::v1::Intervention::PAYER_COURTYARD)
           c.fail(at(ip, "payer"), "a subsidy is paid by the subdistrict, not by the courtyard it goes to");
@@ -415,7 +410,7 @@ void check_interventions(Checker& c, const Scenario& s, int steps, const Courtya
             c.fail(at(pp, "without", j), "must name a step (STEP_ORGANISATION, STEP_HARDWARE, STEP_COVENANT, STEP_SERVICES)");
         if (!(pkg.weeks_per_month() > 0) || !std::isfinite(pkg.weeks_per_month()))
           c.fail(at(pp, "weeks_per_month"), "must be > 0");
-        c.non_negative(pkg.hardware_yuan_per_household(), at(pp, "hardware_yuan_per_household"));
+        c.range(pkg.hardware_yuan_per_household(), 0, kMaxYuanPerHousehold, at(pp, "hardware_yuan_per_household"));
         break;
       }
       case courtyard::v1::Intervention::kPackage:
@@ -563,7 +558,7 @@ std::vector<Diagnostic> validate_scenario(const Scenario& s, const Locator& loca
   Checker c(locator);
   check_utf8(c, s, {});
   const int steps = check_run(c, s);
-  c.non_negative(s.subdistrict().budget_yuan(), at(at({}, "subdistrict"), "budget_yuan"));
+  c.range(s.subdistrict().budget_yuan(), 0, kMaxYuan, at(at({}, "subdistrict"), "budget_yuan"));
   if (s.subdistrict().targeting() == courtyard::v1::TARGETING_UNSPECIFIED)
     c.fail(at(at({}, "subdistrict"), "targeting"),
            "must name a rule (TARGETING_FIRST_COME, TARGETING_WORST_CONDITION_FIRST, TARGETING_GAIN_PER_YUAN, TARGETING_LOTTERY)");
@@ -575,10 +570,10 @@ std::vector<Diagnostic> validate_scenario(const Scenario& s, const Locator& loca
     const std::string& name = s.communities(i).name();
     const FieldPath np = at(at({}, "communities", i), "name");
     const FieldPath cp = at({}, "communities", i);
-    c.non_negative(s.communities(i).housing_demand(), at(cp, "housing_demand"));
+    c.range(s.communities(i).housing_demand(), 0, kMaxRatio, at(cp, "housing_demand"));
     c.range(s.communities(i).workers(), 0, 10000, at(cp, "workers"));
     c.range(s.communities(i).hours_per_worker_week(), 0, 168, at(cp, "hours_per_worker_week"));
-    c.non_negative(s.communities(i).budget_yuan_per_year(), at(cp, "budget_yuan_per_year"));
+    c.range(s.communities(i).budget_yuan_per_year(), 0, kMaxYuan, at(cp, "budget_yuan_per_year"));
     if (name.empty()) {
       c.fail(np, "a community needs a name");
     } else if (!communities.insert(name).second) {

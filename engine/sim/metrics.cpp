@@ -209,4 +209,26 @@ void MetricRecorder::compute(const State& s, std::span<float> courtyard_values,
   }
 }
 
+std::optional<MetricRecorder::NonFinite> MetricRecorder::first_non_finite(
+    std::span<const float> courtyard_values, std::span<const double> subdistrict_values) const {
+  const int32_t nc = model_.ncourtyard();
+  const size_t nm = ids_.size();
+  for (size_t k = 0; k < nm; ++k) {
+    const bool sum = all_metrics()[ids_[k]].aggregate == Aggregate::kSum;
+    bool any_den = false;
+    for (int32_t c = 0; c < nc; ++c) {
+      const size_t i = k * static_cast<size_t>(nc) + static_cast<size_t>(c);
+      const double num = num_[i], den = den_[i];
+      const float v = courtyard_values[i];
+      any_den = any_den || den > 0;
+      const bool missing = !sum && std::isfinite(num) && std::isfinite(den) && den <= 0;  // NaN by design
+      if (!std::isfinite(num) || !std::isfinite(den) || std::isinf(v) || (std::isnan(v) && !missing))
+        return NonFinite{k, c, static_cast<double>(v)};
+    }
+    const double v = subdistrict_values[k];
+    if (std::isinf(v) || (std::isnan(v) && (sum || any_den))) return NonFinite{k, -1, v};
+  }
+  return std::nullopt;
+}
+
 }  // namespace courtyard

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -38,6 +39,18 @@ class MetricRecorder {
   // Computes every selected metric for every courtyard (in parallel over courtyards) and the
   // subdistrict aggregates (summed in courtyard order). courtyard_values: (nmetric x ncourtyard).
   void compute(const State& s, std::span<float> courtyard_values, std::span<double> subdistrict_values);
+
+  // The first value of a record that is not finite where a number belongs, in column order, courtyards
+  // before the subdistrict: infinity, or NaN other than a share with nobody to count (a ratio metric
+  // whose denominator is 0 is NaN by design, "no data"). Reads the terms of the last compute(), so
+  // call it with that call's values. nullopt: every value is finite or legitimately missing.
+  struct NonFinite {
+    size_t column = 0;      // index in columns()
+    int32_t courtyard = -1;  // -1: the subdistrict aggregate
+    double value = 0;
+  };
+  std::optional<NonFinite> first_non_finite(std::span<const float> courtyard_values,
+                                            std::span<const double> subdistrict_values) const;
 
  private:
   const Model& model_;

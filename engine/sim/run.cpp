@@ -1,10 +1,12 @@
 #include "sim/run.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <vector>
 
+#include "core/errors.h"
 #include "model/state.h"
 #include "sim/metrics.h"
 
@@ -50,9 +52,25 @@ RunResult run_model(const Model& model, const RunOptions& options) {
     file = std::make_unique<RunFile>(options.output_path, options.force, model, result.columns, options.info,
                                      layout);
 
+  // the first non-finite value found: the run stops at that record
+  std::string failure;
+  auto check = [&] {
+    const auto bad = recorder.first_non_finite(values, subdistrict);
+    if (!bad) return;
+    const std::string where =
+        bad->courtyard < 0 ? std::string("the subdistrict aggregate")
+                           : "courtyard " + std::to_string(bad->courtyard) + " (" +
+                                 model.courtyards[static_cast<size_t>(bad->courtyard)].name + ")";
+    failure = "metric " + result.columns[bad->column].name + " went non-finite (" +
+              (std::isnan(bad->value) ? std::string("nan") : bad->value > 0 ? "inf" : "-inf") + ") in " + where +
+              " at step " + std::to_string(sim.state().step);
+  };
+
   auto record = [&] {
     auto t0 = std::chrono::steady_clock::now();
     recorder.compute(sim.state(), values, subdistrict);
+    if (options.tamper) options.tamper(sim.state().step, values, subdistrict);
+    check();
     if (options.on_record) options.on_record(sim.state().step, values, subdistrict);
     sim.reset_interval_counters();
     result.record_seconds += since(t0);
@@ -68,7 +86,7 @@ RunResult run_model(const Model& model, const RunOptions& options) {
   result.first_subdistrict = subdistrict;
   const int32_t k = model.output.record_every;
   bool recorded_last = true;
-  while (sim.state().step < model.steps) {
+  while (failure.empty() && sim.state().step < model.steps) {
     if (options.stop && options.stop->load()) break;
     sim.step();
     const auto t0 = std::chrono::steady_clock::now();
@@ -84,7 +102,7 @@ RunResult run_model(const Model& model, const RunOptions& options) {
       options.on_step(RunProgress{sim.state().step, model.steps, secs, secs > 0 ? hh_steps / secs : 0});
     }
   }
-  if (!recorded_last) record();  // the final state is always recorded
+  if (!recorded_last && failure.empty()) record();  // the final state is always recorded
 
   result.steps_done = sim.state().step;
   result.complete = result.steps_done == model.steps;
@@ -92,6 +110,14 @@ RunResult run_model(const Model& model, const RunOptions& options) {
   result.phase_seconds = sim.phase_seconds();
   result.household_steps = model.nhousehold() * static_cast<int64_t>(result.steps_done);
   result.budget_left = sim.budget_left();
+  if (!failure.empty()) {
+    result.complete = false;
+    if (file) {
+      file->finish_failed(result.steps_done, failure);
+      throw NonFiniteError(failure + "; " + file->path() + " keeps the records up to it, marked failed");
+    }
+    throw NonFiniteError(failure);
+  }
   if (file) {
     const auto t0 = std::chrono::steady_clock::now();
     file->finish(result.complete, result.steps_done);

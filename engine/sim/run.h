@@ -32,6 +32,9 @@ struct RunOptions {
   // the order of RunResult::columns) and the subdistrict values (nmetric)
   std::function<void(int32_t step, std::span<const float>, std::span<const double>)> on_record;
   std::vector<Event>* events = nullptr;  // when set, every event is appended here too
+  // test only: may change a record's values after they are computed and before they are checked, so
+  // that a test can force a non-finite value (valid parameters cannot make one)
+  std::function<void(int32_t step, std::span<float>, std::span<double>)> tamper;
 };
 
 struct RunResult {
@@ -49,6 +52,9 @@ struct RunResult {
   std::string path;
 };
 
+// Every record is checked for non-finite values (MetricRecorder::first_non_finite): at the first, the
+// record is written as computed, the file is closed marked failed (status "failed", failure = the
+// message) and NonFiniteError is thrown naming the metric, the courtyard and the step.
 RunResult run_model(const Model& model, const RunOptions& options);
 
 }  // namespace courtyard

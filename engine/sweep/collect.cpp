@@ -44,6 +44,7 @@ const char* state_name(RunState s) {
     case RunState::kDone: return "done";
     case RunState::kFailed: return "failed";
     case RunState::kMissing: return "missing";
+    case RunState::kBad: return "bad";
   }
   return "?";
 }
@@ -166,6 +167,7 @@ Collected collect(const std::string& dir, const Plan& plan, const Design& design
   bool same_records = !folder.summary_only();
   for (size_t r = 0; r < nrun; ++r) {
     g.state[r] = folder.state(static_cast<int64_t>(r));
+    if (g.state[r] == RunState::kBad) out.bad.push_back(static_cast<int64_t>(r));
     if (g.state[r] != RunState::kDone) continue;
     ++out.done;
     const h5::Reader f(folder.run_path(static_cast<int64_t>(r)));

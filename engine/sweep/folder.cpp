@@ -36,6 +36,10 @@ Folder::Folder(std::string dir, int64_t runs, bool summary_only)
   // run-00000 .. run-99999, wider when there are more runs
   width_ = 5;
   for (int64_t n = runs - 1; n >= 100000; n /= 10) ++width_;
+  // the sweep's identity, which every run file of it carries (sweep_design)
+  std::istringstream manifest(read_text((fs::path(dir_) / "manifest.txt").string()));
+  for (std::string line; std::getline(manifest, line);)
+    if (line.starts_with("identity ")) identity_ = line.substr(9);
 }
 
 std::string Folder::run_name(int64_t run) const {
@@ -55,10 +59,25 @@ std::string Folder::failed_path(int64_t run) const {
 RunState Folder::state(int64_t run) const {
   std::error_code ec;
   if (fs::exists(run_path(run), ec)) {
-    const auto complete = h5::read_complete(run_path(run));
-    if (complete && *complete == 1) return RunState::kDone;
+    const h5::Stamp stamp = h5::read_stamp(run_path(run));
+    if (stamp.complete && *stamp.complete == 1) {
+      if (identity_.empty() || (stamp.design == identity_ && stamp.run == run_name(run))) return RunState::kDone;
+      return RunState::kBad;
+    }
   }
   return fs::exists(failed_path(run), ec) ? RunState::kFailed : RunState::kMissing;
+}
+
+std::string Folder::bad_reason(int64_t run) const {
+  if (state(run) != RunState::kBad) return "";
+  const h5::Stamp stamp = h5::read_stamp(run_path(run));
+  const std::string file = "runs/" + fs::path(run_path(run)).filename().string();
+  if (!stamp.design || !stamp.run)
+    return file + " is a complete result file without a sweep identity (not written by this sweep): move it away and run again";
+  if (*stamp.design != identity_)
+    return file + " is a result of another sweep (sweep_design " + stamp.design->substr(0, 12) + "..., this sweep's " +
+           identity_.substr(0, 12) + "...): move it away and run again";
+  return file + " is the result of " + *stamp.run + ", not of " + run_name(run) + ": move it away and run again";
 }
 
 std::string Folder::failure(int64_t run) const {
@@ -264,6 +283,7 @@ Status sweep_status(const Folder& folder) {
       case RunState::kDone: s.done.push_back(r); break;
       case RunState::kFailed: s.failed.push_back(r); break;
       case RunState::kMissing: s.missing.push_back(r); break;
+      case RunState::kBad: s.bad.push_back(r); break;
     }
   }
   // temporary files of killed processes: ".run-00003.h5.tmp-1234"

@@ -46,6 +46,36 @@ std::optional<int> read_complete(const std::string& path) {
   return value;
 }
 
+Stamp read_stamp(const std::string& path) {
+  quiet();
+  Stamp out;
+  Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  if (file.get() < 0) return out;
+  if (H5Aexists(file.get(), "complete") > 0) {
+    Handle a(H5Aopen(file.get(), "complete", H5P_DEFAULT), H5Aclose);
+    int value = 0;
+    if (a.get() >= 0 && H5Aread(a.get(), H5T_NATIVE_INT, &value) >= 0) out.complete = value;
+  }
+  // a scalar variable-length string attribute (as the writers store them)
+  auto text = [&](const char* name) -> std::optional<std::string> {
+    if (H5Aexists(file.get(), name) <= 0) return std::nullopt;
+    Handle a(H5Aopen(file.get(), name, H5P_DEFAULT), H5Aclose);
+    if (a.get() < 0) return std::nullopt;
+    Handle type(H5Aget_type(a.get()), H5Tclose);
+    if (type.get() < 0 || H5Tget_class(type.get()) != H5T_STRING || H5Tis_variable_str(type.get()) <= 0)
+      return std::nullopt;
+    Handle mem = utf8_string_type();
+    char* value = nullptr;
+    if (H5Aread(a.get(), mem.get(), &value) < 0 || value == nullptr) return std::nullopt;
+    std::string result(value);
+    H5free_memory(value);
+    return result;
+  };
+  out.design = text("sweep_design");
+  out.run = text("sweep_run");
+  return out;
+}
+
 Reader::Reader(const std::string& path) : path_(path) {
   quiet();
   file_ = Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);

@@ -49,6 +49,14 @@ class Handle {
 // The root attribute `complete` of a result or summary file; nullopt if the file cannot be read.
 std::optional<int> read_complete(const std::string& path);
 
+// What says whose a run file is: `complete`, and the strings sweep_design and sweep_run (nullopt when
+// absent or the file cannot be read).
+struct Stamp {
+  std::optional<int> complete;
+  std::optional<std::string> design, run;
+};
+Stamp read_stamp(const std::string& path);
+
 // A file open for reading.
 class Reader {
  public:

@@ -109,6 +109,13 @@ bool summary_loop(const Plan& plan, const Model& model, const std::atomic<bool>*
 
   auto record = [&] {
     recorder.compute(sim.state(), values, subdistrict);
+    // as run_model: a non-finite value fails the run (there is no file to keep)
+    if (const auto bad = recorder.first_non_finite(values, subdistrict))
+      throw NonFiniteError("metric " + columns[bad->column].name + " went non-finite in " +
+                           (bad->courtyard < 0 ? std::string("the subdistrict aggregate")
+                                               : "courtyard " + std::to_string(bad->courtyard) + " (" +
+                                                     model.courtyards[static_cast<size_t>(bad->courtyard)].name + ")") +
+                           " at step " + std::to_string(sim.state().step));
     sim.reset_interval_counters();
     steps->push_back(sim.state().step);
     for (const auto& [name, k] : wanted) (*series)[name].push_back(subdistrict[k]);
@@ -147,7 +154,8 @@ std::vector<std::vector<double>> kind_summaries(const Plan& plan, const std::vec
 
 void write_summary_file(const Plan& plan, const Run& run, const Model& model, const std::vector<double>& values,
                         const KindRecords& kinds, const std::vector<std::vector<double>>& by_kind,
-                        const std::string& path, const std::string& command_line) {
+                        const std::string& path, const std::string& command_line,
+                        const std::pair<std::string, std::string>& run_identity) {
   const std::string temp = temporary_name(path);
   try {
     h5::Writer w(temp);
@@ -164,6 +172,8 @@ void write_summary_file(const Plan& plan, const Run& run, const Model& model, co
     w.attr(root, "created_utc", utc_now());
     w.attr(root, "command_line", command_line);
     w.attr(root, "steps_done", static_cast<int64_t>(model.steps));
+    w.attr(root, "sweep_design", run_identity.first);
+    w.attr(root, "sweep_run", run_identity.second);
     w.attr_i8(root, "complete", 1);
     w.attr(root, "status", "complete");
     const hid_t g = w.group("summary");
@@ -272,7 +282,7 @@ RunOutcome execute_run(const RunContext& ctx, int64_t index) {
       RunOptions options;
       options.output_path = path;
       options.force = true;  // a file under this name is not complete (else the run would not be run)
-      options.info = RunFileInfo{engine_version(), git_commit(), command_line, utc_now()};
+      options.info = RunFileInfo{engine_version(), git_commit(), command_line, utc_now(), folder.identity(), name};
       options.stop = ctx.abandon;
       const RunResult result = run_model(model, options);
       complete = result.complete;
@@ -284,7 +294,7 @@ RunOutcome execute_run(const RunContext& ctx, int64_t index) {
       complete = summary_loop(plan, model, ctx.abandon, &steps, &series, &kinds);
       if (complete)
         write_summary_file(plan, run, model, evaluate_summaries(plan, steps, series), kinds,
-                           kind_summaries(plan, steps, kinds), path, command_line);
+                           kind_summaries(plan, steps, kinds), path, command_line, {folder.identity(), name});
     }
     out.status = complete ? RunOutcome::Status::kDone : RunOutcome::Status::kInterrupted;
   } catch (const ScenarioError& e) {

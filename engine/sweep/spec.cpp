@@ -14,6 +14,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/file_io.h"
 #include "scenario/scenario.h"
 #include "sim/metrics.h"
 #include "sweep/spec_detail.h"
@@ -49,16 +50,7 @@ using namespace spec_detail;
 
 bool power_of_two(int64_t n) { return n > 0 && (n & (n - 1)) == 0; }
 
-std::string read_file(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw IoError("cannot read " + path + ": is a folder");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError("cannot read " + path + ": " + std::strerror(errno));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw IoError("cannot read " + path);
-  return buffer.str();
-}
+std::string read_file(const std::string& path) { return read_whole_file(path, ""); }
 
 // The base scenario as the sweep uses it: its text, read once, and what it records.
 struct Base {

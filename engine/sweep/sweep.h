@@ -150,7 +150,9 @@ Design folder_design(const Plan& plan, const Design& canonical, const std::strin
 
 // ---- the output folder ------------------------------------------------------------------------------
 
-enum class RunState { kDone, kFailed, kMissing };
+// kBad: a complete file under the run's name that is not this run's (another run's, or another sweep's,
+// copied or left there: its sweep_design or sweep_run differ or are absent); neither done nor collected.
+enum class RunState { kDone, kFailed, kMissing, kBad };
 
 class Folder {
  public:
@@ -161,16 +163,22 @@ class Folder {
   std::string run_name(int64_t run) const;     // run-00042
   std::string run_path(int64_t run) const;     // DIR/runs/run-00042.h5 (or .summary.h5)
   std::string failed_path(int64_t run) const;  // DIR/failed/run-00042.txt
-  // Done: a complete file (`complete` = 1) under the final name. Failed: a failure record and no
-  // complete file. Missing: neither.
+  // Done: a complete file (`complete` = 1) under the final name whose sweep_design is the folder's
+  // identity (manifest.txt) and whose sweep_run is the run's name. Bad: a complete file that is not
+  // (see RunState). Failed: a failure record and no complete file. Missing: neither.
   RunState state(int64_t run) const;
   std::string failure(int64_t run) const;  // the failure record's text ("" if none)
+  // Why the run's file is bad ("" when it is not).
+  std::string bad_reason(int64_t run) const;
+  // The identity in DIR/manifest.txt ("" when there is none yet: then no file is checked).
+  const std::string& identity() const { return identity_; }
 
  private:
   std::string dir_;
   int64_t runs_;
   bool summary_only_;
   int width_;
+  std::string identity_;
 };
 
 // Creates DIR (and runs/, failed/, logs/) and its manifest, or checks that DIR holds this very sweep:
@@ -284,12 +292,14 @@ Tally run_mpi(const MpiSession& mpi, const RunContext& context, int threads, con
 
 struct Status {
   std::vector<int64_t> done, failed, missing;
+  std::vector<int64_t> bad;  // complete files of another run or sweep (Folder::bad_reason)
   std::vector<std::string> stale_temporaries;  // files left by killed processes
 };
 Status sweep_status(const Folder& folder);
 
 struct Collected {
   int64_t rows = 0, done = 0;
+  std::vector<int64_t> bad;  // runs whose file is not theirs (RunState::kBad): refused, not collected
   std::vector<std::string> files;  // written, relative to DIR
 };
 // results.csv, sweep.h5 and salib/ (params.txt, X.txt, Y_<summary>.txt) in DIR.

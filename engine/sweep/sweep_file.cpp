@@ -36,6 +36,7 @@ const char* state_name(RunState s) {
     case RunState::kDone: return "done";
     case RunState::kFailed: return "failed";
     case RunState::kMissing: return "missing";
+    case RunState::kBad: return "bad";
   }
   return "?";
 }

@@ -36,7 +36,7 @@ using testing::sample_subdistrict;
 using testing::sample_value;
 
 const RunFileInfo kInfo{"0.1.0-test", "0123456789ab", "courtyard run sample.txtpb -o out.h5",
-                        "2026-01-02T03:04:05Z"};
+                        "2026-01-02T03:04:05Z", "", ""};
 
 // --- reading helpers (plain HDF5 C API) ---
 

@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
     const auto t0 = std::chrono::steady_clock::now();
     RunFile file(
         out, force, model, testing::sample_metrics(nmetric),
-        RunFileInfo{"0.1.0-test", "0123456789ab", "write_sample_run_file " + out, "2026-01-02T03:04:05Z"},
+        RunFileInfo{"0.1.0-test", "0123456789ab", "write_sample_run_file " + out, "2026-01-02T03:04:05Z", "", ""},
         testing::sample_layout(model));
     if (events) {
       const auto ev = testing::sample_events(ncourtyard, steps);

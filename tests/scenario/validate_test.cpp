@@ -1,5 +1,6 @@
 // Validation rules, one property per test; every problem is collected and located.
 #include <cmath>
+#include <cstdio>
 #include <set>
 
 #include "model/metric_table.h"
@@ -10,7 +11,6 @@
 namespace courtyard {
 namespace {
 
-using scenario_detail::Bound;
 using scenario_detail::behaviour_rules;
 using testing::find_field;
 using testing::joined;
@@ -199,8 +199,10 @@ TEST(Validate, DistributionRangeFitsTheField) {
   EXPECT_TRUE(rejects(ds, "courtyard_kinds[0].initial_trust.normal.max"));
   EXPECT_NE(find_field(ds, "courtyard_kinds[0].initial_trust.normal.min")->message.find("set normal.min"),
             std::string::npos);
-  // an unbounded-above field needs only min
-  EXPECT_TRUE(kind_with("fee_per_month { normal { mean: 30 sd: 10 min: 0 } }").empty());
+  // every field is bounded above too (docs/scenario-format.md, "Bounds"): a normal needs its max as well
+  EXPECT_TRUE(rejects(kind_with("fee_per_month { normal { mean: 30 sd: 10 min: 0 } }"),
+                      "courtyard_kinds[0].fee_per_month.normal.max"));
+  EXPECT_TRUE(kind_with("fee_per_month { normal { mean: 30 sd: 10 min: 0 max: 200 } }").empty());
 }
 
 TEST(Validate, KindStairwellsNeverExceedHouseholds) {
@@ -264,29 +266,35 @@ TEST(Validate, EveryBehaviourParameterHasARule) {
 }
 
 TEST(Validate, BehaviourParametersInRange) {
+  // every parameter has a finite lower and upper bound: the bounds are valid, just past either is
+  // refused, and so are NaN and infinity (cooperation's shares are checked at the bounds by their sum)
   for (const auto& r : behaviour_rules()) {
     const std::string path = std::string("behaviour.") + r.group + "." + r.field;
-    switch (r.bound) {
-      case Bound::kShare:
-        EXPECT_TRUE(rejects({path + "=1.5"}, path));
-        EXPECT_TRUE(rejects({path + "=-0.1"}, path));
-        break;
-      case Bound::kNonNegative:
-        EXPECT_TRUE(rejects({path + "=-0.1"}, path));
-        EXPECT_TRUE(problems_of(kMinimal, {path + "=1e6"}).empty()) << path;
-        break;
-      case Bound::kPositive:
-        EXPECT_TRUE(rejects({path + "=0"}, path));
-        EXPECT_TRUE(rejects({path + "=-0.1"}, path));
-        EXPECT_TRUE(problems_of(kMinimal, {path + "=1e6"}).empty()) << path;
-        break;
-      case Bound::kFinite:
-        EXPECT_TRUE(problems_of(kMinimal, {path + "=-20"}).empty()) << path;
-        EXPECT_TRUE(rejects(problems_of(std::string(kMinimal) + "behaviour { " + r.group + " { " + r.field + ": inf } }"),
-                            path));
-        break;
-    }
+    ASSERT_TRUE(std::isfinite(r.lo) && std::isfinite(r.hi) && r.lo < r.hi) << path;
+    const double step = std::max(1e-6, 1e-6 * (r.hi - r.lo));
+    char lo_past[40], hi_past[40];
+    std::snprintf(lo_past, sizeof lo_past, "%.17g", r.lo - step);
+    std::snprintf(hi_past, sizeof hi_past, "%.17g", r.hi + step);
+    EXPECT_TRUE(rejects({path + "=" + lo_past}, path)) << lo_past;
+    EXPECT_TRUE(rejects({path + "=" + hi_past}, path)) << hi_past;
+    EXPECT_TRUE(rejects(problems_of(std::string(kMinimal) + "behaviour { " + r.group + " { " + r.field + ": inf } }"), path));
+    EXPECT_TRUE(rejects(problems_of(std::string(kMinimal) + "behaviour { " + r.group + " { " + r.field + ": nan } }"), path));
+    if (std::string(r.group) == "cooperation" && std::string(r.field).ends_with("_share")) continue;
+    char lo[40], hi[40];
+    std::snprintf(lo, sizeof lo, "%.17g", r.lo);
+    std::snprintf(hi, sizeof hi, "%.17g", r.hi);
+    EXPECT_TRUE(problems_of(kMinimal, {path + "=" + lo}).empty()) << path << "=" << lo;
+    EXPECT_TRUE(problems_of(kMinimal, {path + "=" + hi}).empty()) << path << "=" << hi;
   }
+}
+
+TEST(Validate, AmountsHaveUpperBounds) {
+  // the reliability report's extremes, and the other amounts that had only a lower bound
+  EXPECT_TRUE(rejects({"behaviour.trust.opacity_noise=1e100"}, "behaviour.trust.opacity_noise"));
+  EXPECT_TRUE(rejects({"courtyards[0].fee_per_month=1e308"}, "courtyards[0].fee_per_month"));
+  EXPECT_TRUE(rejects({"courtyards[0].initial_fund=1e13"}, "courtyards[0].initial_fund"));
+  EXPECT_TRUE(rejects({"subdistrict.budget_yuan=1e300"}, "subdistrict.budget_yuan"));
+  EXPECT_TRUE(problems_of(kMinimal, {"courtyards[0].fee_per_month=1000000", "subdistrict.budget_yuan=1e12"}).empty());
 }
 
 TEST(Validate, CooperationSharesSumToOne) {

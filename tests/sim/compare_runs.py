@@ -1,6 +1,7 @@
 """Compares result files dataset by dataset: every dataset must hold identical bytes.
 
-Attributes that record the invocation (created_utc, command_line, history) may differ; all others must match.
+Attributes that record the invocation (created_utc, command_line, history) and, in a sweep's run files,
+whose file it is (sweep_design, sweep_run: a plain run has none) may differ; all others must match.
 usage: compare_runs.py A.h5 B.h5 [C.h5 ...]   (exit 1 on any difference)
 """
 import sys
@@ -8,7 +9,7 @@ import sys
 import h5py
 import numpy as np
 
-VOLATILE_ATTRS = {"created_utc", "command_line", "history"}
+VOLATILE_ATTRS = {"created_utc", "command_line", "history", "sweep_design", "sweep_run"}
 
 
 def as_bytes(value):
