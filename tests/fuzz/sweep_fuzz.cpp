@@ -10,7 +10,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const std::string base = courtyard::fuzz::source_path("tests/fuzz/sweep_base.txtpb");
   static const std::string dir = courtyard::fuzz::source_path("scenarios/sweeps");
   return courtyard::fuzz::guarded([&] {
-    const courtyard::Plan plan = courtyard::load_sweep_text("fuzz.txtpb", text, dir, base);
+    const courtyard::sweep::Plan plan = courtyard::sweep::load_sweep_text("fuzz.txtpb", text, dir, base);
     (void)plan.keep_text();
   });
 }
