@@ -10,7 +10,7 @@ CMAKE_FLAGS ?=
 OUT ?= $(BUILD_DIR)/demo
 WERROR := $(if $(CI),ON,OFF)
 
-.PHONY: all deps configure build demo test bench scale clean
+.PHONY: all deps configure build demo test bench scale clean sanitize tsan fuzz
 
 all: build
 
@@ -37,3 +37,40 @@ bench: build
 
 clean:
 	rm -rf $(BUILD_DIR)
+
+# Development checks, not part of `make test` nor of CI (README, "Development"; tests/sanitize/README.md).
+# make sanitize   ASan + UBSan build in build-asan (Debug at -O1), then the whole ctest suite under it;
+#                 fails on any sanitizer report (collected in build-asan/sanitizer-logs)
+# make tsan       ThreadSanitizer build in build-tsan against a oneTBB built with TSan (scripts/build-tbb-tsan.sh,
+#                 source from TBB_SOURCE=DIR or `apt-get source onetbb`), then the threaded tests (TSAN_TESTS)
+# make fuzz       libFuzzer targets (clang) in build-fuzz, each run for FUZZ_SECONDS
+ASAN_DIR ?= build-asan
+TSAN_DIR ?= build-tsan
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+SAN_CONFIG = -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS_DEBUG="-O1 -g" -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
+             -DCOURTYARD_BUILD_BENCHMARKS=OFF -DCOURTYARD_WERROR=OFF
+TSAN_TESTS ?= sim_thread_count_invariance|sanitize_sweep_concurrent|Simulation
+
+sanitize: deps
+	cmake -S . -B $(ASAN_DIR) $(SAN_CONFIG) -DCOURTYARD_SANITIZE=address,undefined $(CMAKE_FLAGS)
+	cmake --build $(ASAN_DIR) -j $(JOBS)
+	tests/sanitize/run-ctest.sh asan $(ASAN_DIR) -j $(JOBS)
+
+tsan: deps
+	@mkdir -p $(TSAN_DIR); rc=0; scripts/build-tbb-tsan.sh $(TSAN_DIR)/onetbb $(TBB_SOURCE) || rc=$$?; \
+	 if [ $$rc -eq 0 ]; then echo "-DTBB_DIR=$(CURDIR)/$(TSAN_DIR)/onetbb/prefix/lib/cmake/TBB" > $(TSAN_DIR)/tbb-flag; \
+	 elif [ $$rc -eq 2 ]; then echo "make tsan: with Debian's uninstrumented oneTBB (tests/sanitize/README.md)"; \
+	   echo "-UTBB_DIR" > $(TSAN_DIR)/tbb-flag; else exit $$rc; fi
+	cmake -S . -B $(TSAN_DIR) $(SAN_CONFIG) -DCOURTYARD_SANITIZE=thread -DCOURTYARD_WITH_MPI=OFF \
+	  $$(cat $(TSAN_DIR)/tbb-flag) $(CMAKE_FLAGS)
+	cmake --build $(TSAN_DIR) -j $(JOBS)
+	tests/sanitize/run-ctest.sh tsan $(TSAN_DIR) -j $(JOBS) -R '$(TSAN_TESTS)'
+
+fuzz: deps
+	@scripts/install-deps.sh --fuzz
+	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=Debug \
+	  -DCMAKE_C_FLAGS_DEBUG="-O1 -g" -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DCOURTYARD_FUZZ=ON \
+	  -DCOURTYARD_BUILD_TESTS=OFF -DCOURTYARD_BUILD_BENCHMARKS=OFF -DCOURTYARD_WITH_MPI=OFF $(CMAKE_FLAGS)
+	cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_targets
+	tests/fuzz/run-fuzzers.sh $(FUZZ_DIR) $(FUZZ_SECONDS)

@@ -3,6 +3,7 @@
 # Idempotent and quiet: installs only what is missing. Needs root (or sudo).
 #   scripts/install-deps.sh          build + test + analysis packages
 #   scripts/install-deps.sh --check  exit 1 if something is missing, install nothing
+#   scripts/install-deps.sh --fuzz   also clang and libFuzzer (`make fuzz`; not needed by `make test`)
 set -euo pipefail
 
 packages=(
@@ -15,6 +16,11 @@ packages=(
   fonts-noto-cjk  # Chinese courtyard and community names in the plots (analysis/) and the report
   chromium chromium-driver python3-selenium  # the report's browser test (tests/cli/report_browser_test.py)
 )
+
+if [ "${1:-}" = "--fuzz" ]; then
+  packages+=(clang-14 libclang-rt-14-dev)  # clang++-14 -fsanitize=fuzzer,address,undefined (tests/fuzz)
+  shift
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,12 @@
+// Fuzz target: a scenario in JSON, loaded as `courtyard validate x.json` loads it, then written back.
+#include "fuzz_common.h"
+#include "scenario/scenario.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  return courtyard::fuzz::guarded([&] {
+    const courtyard::LoadedScenario loaded = courtyard::load_scenario_text("fuzz.json", text, true);
+    (void)courtyard::scenario_to_text(loaded.spec);
+    (void)courtyard::scenario_to_json(loaded.spec);
+  });
+}
