@@ -133,6 +133,9 @@ int sweep_expand(int argc, char** argv) {
   return kExitOk;
 }
 
+// `sweep run --checkpoint-every N`: weeks between checkpoints of each run (0: none).
+int g_checkpoint_every = 0;
+
 // `sweep run` on this machine: the whole design, or one task's share of it.
 int run_here(const std::string& sweep_path, const std::string& dir, int threads, int concurrent, bool sharing,
              int64_t task, int64_t tasks, bool quiet, const std::string& command_line) {
@@ -146,6 +149,7 @@ int run_here(const std::string& sweep_path, const std::string& dir, int threads,
   if (sharing) log.write("task " + std::to_string(task) + " of " + std::to_string(tasks) + ": " +
                          std::to_string(share.size()) + " runs");
   RunContext ctx{&plan, &design, &folder, command_line, &g_stop.abandon, &log};
+  ctx.checkpoint_every = g_checkpoint_every;
   LocalOptions options;
   options.threads = cap_to_hardware(threads > 0 ? threads : threads_default(), "--threads");
   options.concurrent = concurrent > 0 ? cap_to_hardware(concurrent, "--concurrent") : concurrent;
@@ -182,13 +186,16 @@ int sweep_run(int argc, char** argv) {
       ("tasks", po::value(&tasks), "number of tasks the runs are shared among")
       ("first-task", po::value(&first_task), "number of the first task (1 for a Slurm array --array=1-N; default 0)")
       ("no-mpi", po::bool_switch(&no_mpi), "run locally even when started by mpirun")
+      ("checkpoint-every", po::value(&g_checkpoint_every),
+       "save each run's state every N weeks beside its file (runs/run-NNNNN.h5.ckpt), so that a stopped or "
+       "preempted task loses at most N weeks of a run: running the sweep again continues it")
       ("quiet,q", po::bool_switch(&quiet), "no progress lines");
   po::positional_options_description pos;
   pos.add("sweep", 1);
   po::variables_map vm;
   const std::string help =
       "Usage: courtyard sweep run SWEEP --out DIR [--threads N] [--concurrent K]\n"
-      "                           [--task I --tasks N [--first-task B]] [--quiet]\n"
+      "                           [--task I --tasks N [--first-task B]] [--checkpoint-every N] [--quiet]\n"
       "\n"
       "Runs every run of the sweep that is not yet complete in DIR: several at once on this machine, the\n"
       "share of one task of a Slurm job array (--task/--tasks), or across MPI ranks when started by mpirun\n"
@@ -196,6 +203,8 @@ int sweep_run(int argc, char** argv) {
       "DIR/failed/, a log per process to DIR/logs/. Exit 0 when every run of the share is done, 1 if some\n"
       "failed, 75 when stopped by a signal (SIGUSR1: the running runs finish; SIGINT/SIGTERM: they are\n"
       "abandoned). Running it again resumes; a folder holding another sweep is refused (exit 73).\n"
+      "With --checkpoint-every N each run saves its state every N weeks (and when abandoned), and running\n"
+      "the sweep again continues a run from its checkpoint instead of from week 0.\n"
       "\n"
       "Examples:\n"
       "  courtyard sweep run scenarios/sweeps/fee_and_trust.txtpb --out sweep-out --threads 8\n"
@@ -204,6 +213,7 @@ int sweep_run(int argc, char** argv) {
   if (!parse_command(argc, argv, opts, pos, help, vm)) return kExitOk;
   if (vm.count("threads") && threads < 1) throw UsageError("--threads must be at least 1");
   if (vm.count("concurrent") && concurrent < 1) throw UsageError("--concurrent must be at least 1");
+  if (vm.count("checkpoint-every") && g_checkpoint_every < 1) throw UsageError("--checkpoint-every must be at least 1 (weeks)");
   const bool sharing = vm.count("task") || vm.count("tasks");
   if (sharing && (!vm.count("task") || !vm.count("tasks")))
     throw UsageError("--task and --tasks go together");
@@ -245,6 +255,7 @@ int sweep_run(int argc, char** argv) {
         const Folder folder(dir, static_cast<int64_t>(design.runs.size()), plan.summary_only);
         Log log(dir);
         RunContext ctx{&plan, &design, &folder, command_line, &g_stop.abandon, &log};
+  ctx.checkpoint_every = g_checkpoint_every;
         const Tally t = run_mpi(mpi, ctx, threads > 0 ? cap_to_hardware(threads, "--threads") : threads, g_stop, quiet);
         if (!lead) return t.interrupted > 0 ? kExitInterrupted : kExitOk;
         const int64_t left = static_cast<int64_t>(design.runs.size()) - t.skipped - t.done - t.failed;

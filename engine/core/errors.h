@@ -12,7 +12,8 @@ namespace courtyard {
 enum ExitCode : int {
   kExitOk = 0,
   kExitUsage = 64,        // bad command line
-  kExitBadScenario = 65,  // scenario or sweep file invalid
+  kExitBadScenario = 65,  // scenario or sweep file invalid; a checkpoint of another scenario or build
+  kExitNoInput = 66,      // an input named on the command line does not exist (no checkpoint to resume)
   kExitCantCreate = 73,   // output cannot be created (exists without --force, bad folder)
   kExitIo = 74,           // I/O error while reading or writing
   kExitInterrupted = 75,  // SIGINT/SIGTERM: partial output written, marked incomplete
@@ -46,6 +47,12 @@ class UsageError : public std::runtime_error {
 
 // The output file cannot be created (exists without --force, folder missing or not writable).
 class OutputCreateError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// An input the command line names does not exist (`run --resume OUT.h5` without OUT.h5.ckpt).
+class InputMissingError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };

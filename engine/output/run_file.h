@@ -95,6 +95,8 @@ class RunFile {
   void finish(bool complete, int32_t steps_done);
 
   const std::string& path() const { return path_; }
+  // Adds lines to the root attribute `history` (a resumed run's "\nUTC: resumed ..."; sim/run.cpp).
+  void append_history(const std::string& lines);
 
  private:
   struct Impl;

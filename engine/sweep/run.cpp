@@ -20,6 +20,7 @@
 #include "core/version.h"
 #include "scenario/scenario.h"
 #include "sim/metrics.h"
+#include "sim/checkpoint.h"
 #include "sim/run.h"
 #include "sim/simulation.h"
 #include "sweep/h5.h"
@@ -163,6 +164,33 @@ void write_summary_file(const Plan& plan, const Run& run, const Model& model, co
   }
 }
 
+// Whether run `name` continues from a checkpoint at `base` (base.ckpt): one of this very run (its scenario),
+// written by this program. Another is removed, with a line in the log, and the run starts over.
+bool resume_from_checkpoint(const RunContext& ctx, const std::string& name, const Model& model, const std::string& base) {
+  const std::string ckpt = checkpoint_path(base);
+  std::error_code ec;
+  if (!std::filesystem::exists(ckpt, ec)) return false;
+  std::string why;
+  try {
+    const CheckpointInfo info = read_checkpoint_info(ckpt);
+    if (info.scenario_sha256 != model.scenario_sha256)
+      why = "a checkpoint of another scenario (sha256 " + info.scenario_sha256.substr(0, 12) + ", this run's is " +
+            model.scenario_sha256.substr(0, 12) + ")";
+    else if (info.writes_file == ctx.plan->summary_only)
+      why = "a checkpoint of a run with other keep settings";
+    else {
+      if (ctx.log) ctx.log->write("resume " + name + " from week " + std::to_string(info.step));
+      return true;
+    }
+  } catch (const std::exception& e) {
+    why = e.what();
+  }
+  if (ctx.log) ctx.log->write("checkpoint of " + name + " refused, starting over: " + why.substr(0, why.find('\n')));
+  std::filesystem::remove(ckpt, ec);
+  std::filesystem::remove(journal_path(base), ec);
+  return false;
+}
+
 }  // namespace
 
 std::vector<double> summaries_from_run_file(const Plan& plan, const std::string& path) {
@@ -203,15 +231,39 @@ RunOutcome execute_run(const RunContext& ctx, int64_t index) {
     check_summaries(plan, model);
     const std::string command_line = ctx.command_line + " [" + name + "]";
     bool complete = false;
+    // checkpoints beside the run's file (runs/run-00042.h5.ckpt, or .summary.h5.ckpt): a run abandoned
+    // or killed continues from its last one when the sweep runs again
+    const bool resume = resume_from_checkpoint(ctx, name, model, path);
     if (!plan.summary_only) {
       RunOptions options;
       options.output_path = path;
       options.force = true;  // a file under this name is not complete (else the run would not be run)
       options.info = RunFileInfo{engine_version(), git_commit(), command_line, utc_now()};
       options.stop = ctx.abandon;
+      options.checkpoint_every = ctx.checkpoint_every;
+      options.resume = resume;
       const RunResult result = run_model(model, options);
       complete = result.complete;
       if (!complete) std::remove(path.c_str());  // abandoned: no incomplete file under the final name
+    } else if (ctx.checkpoint_every > 0 || resume) {
+      // the run loop of run_model without a file, for its checkpoints: the same records as summary_loop
+      std::vector<int32_t> steps;
+      std::map<std::string, std::vector<double>> series;
+      const std::vector<MetricColumn> columns = MetricRecorder(model).columns();
+      RunOptions options;
+      options.checkpoint_base = path;
+      options.info = RunFileInfo{engine_version(), git_commit(), command_line, utc_now()};
+      options.stop = ctx.abandon;
+      options.checkpoint_every = ctx.checkpoint_every;
+      options.resume = resume;
+      options.on_record = [&](int32_t step, std::span<const float>, std::span<const double> sd) {
+        steps.push_back(step);
+        for (const Summary& s : plan.summaries)
+          for (size_t k = 0; k < columns.size(); ++k)
+            if (columns[k].name == s.metric && (series[s.metric].size() < steps.size())) series[s.metric].push_back(sd[k]);
+      };
+      complete = run_model(model, options).complete;
+      if (complete) write_summary_file(plan, run, model, evaluate(plan, steps, series), path, command_line);
     } else {
       std::vector<int32_t> steps;
       std::map<std::string, std::vector<double>> series;
