@@ -1,5 +1,6 @@
 #include "sim/run.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -131,7 +132,8 @@ RunResult run_model(const Model& model, const RunOptions& options) {
   result.complete = result.steps_done == model.steps;
   result.last_subdistrict = subdistrict;
   result.phase_seconds = sim.phase_seconds();
-  result.household_steps = model.nhousehold() * static_cast<int64_t>(result.steps_done);
+  // the steps this process simulated (a resume continues from its checkpoint's week)
+  result.household_steps = model.nhousehold() * static_cast<int64_t>(result.steps_done - std::max(0, result.resumed_from));
   result.budget_left = sim.budget_left();
   if (file) {
     const auto t0 = std::chrono::steady_clock::now();
