@@ -19,6 +19,8 @@ const char* const kExitCodeHelp =
     "  0   success\n"
     "  64  usage error (unknown option, malformed --set)\n"
     "  65  invalid scenario (every problem reported as FILE:LINE:COL: field: message)\n"
+    "      or a checkpoint of another scenario or build (run --resume)\n"
+    "  66  no checkpoint to resume from (run --resume)\n"
     "  73  output cannot be created (exists without --force, folder missing)\n"
     "  74  I/O error while reading or writing\n"
     "  75  interrupted by SIGINT/SIGTERM (the steps done are written, file marked incomplete)\n"

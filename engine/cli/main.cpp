@@ -1,12 +1,14 @@
 // courtyard: the command-line program.
 //
 //   courtyard run [SCENARIO] [-o OUT.h5] [--seed S] [--steps N] [--threads N] [--set k=v ...] [--force]
-//                 [--paired-baseline]
+//                 [--paired-baseline] [--checkpoint-every N]
+//   courtyard run --resume OUT.h5 [--threads N] [--checkpoint-every N]
 //   courtyard validate [SCENARIO] [--set k=v ...]
 //   courtyard print [SCENARIO] [--format txtpb|json] [--set k=v ...]
 //   courtyard info RUN.h5
 //
-// Exit codes (sysexits.h): 0 ok, 64 usage, 65 bad scenario, 73 cannot create output, 74 I/O error,
+// Exit codes (sysexits.h): 0 ok, 64 usage, 65 bad scenario (or checkpoint of another scenario or build),
+// 66 no checkpoint to resume, 73 cannot create output, 74 I/O error,
 // 75 interrupted (partial output written and marked incomplete), 70 internal error or a run whose state
 // went non-finite (its file kept, marked failed).
 #include <H5public.h>
@@ -32,6 +34,7 @@
 
 #include "cli/common.h"
 #include "cli/progress.h"
+#include "cli/resume.h"
 #include "core/calendar.h"
 #include "core/errors.h"
 #include "core/version.h"
@@ -105,7 +108,8 @@ std::string baseline_path(const std::string& output) {
 int cmd_run(int argc, char** argv, const std::string& command_line) {
   ScenarioArgs a;
   std::string output, progress = "auto";
-  int threads = 0;
+  std::string resume;
+  int threads = 0, checkpoint_every = 0;
   bool force = false, quiet = false, paired = false;
   po::options_description opts("Options");
   opts.add_options()
@@ -117,14 +121,20 @@ int cmd_run(int argc, char** argv, const std::string& command_line) {
       ("paired-baseline", po::bool_switch(&paired),
        "also run the same scenario and seed without its interventions into OUT-baseline.h5 (beside OUT.h5) and "
        "print the collection gained and the cost per point gained")
-      ("quiet,q", po::bool_switch(&quiet), "print only the result file's path (and the baseline's)");
+      ("quiet,q", po::bool_switch(&quiet), "print only the result file's path (and the baseline's)")
+      ("checkpoint-every", po::value(&checkpoint_every),
+       "save the run's state every N weeks to OUT.h5.ckpt (and its records to OUT.h5.journal), so that a run "
+       "stopped or killed continues with --resume; also saved when SIGINT/SIGTERM stops the run")
+      ("resume", po::value(&resume),
+       "continue the run into OUT.h5 from OUT.h5.ckpt: the scenario and settings come from the checkpoint");
   add_scenario_options(opts, a);
   po::positional_options_description pos;
   pos.add("scenario", 1);
   po::variables_map vm;
   const std::string help =
       "Usage: courtyard run [SCENARIO] [-o OUT.h5] [--seed S] [--steps N] [--threads N] [--set k=v ...] [--force]\n"
-      "                     [--progress auto|bar|log|none] [--paired-baseline]\n"
+      "                     [--progress auto|bar|log|none] [--paired-baseline] [--checkpoint-every N]\n"
+      "       courtyard run --resume OUT.h5 [--threads N] [--checkpoint-every N] [--progress ...]\n"
       "\n"
       "Runs a scenario and writes its time series, events and parameters to one HDF5 file, then prints a\n"
       "summary and what the run cost: yuan by payer (subdistrict, community, courtyard fund), community staff\n"
@@ -135,11 +145,19 @@ int cmd_run(int argc, char** argv, const std::string& command_line) {
       "collection of both at the end, the percentage points gained, and the yuan and staff hours per point\n"
       "gained (costs less what the baseline spent; \"n/a\" when there is no gain).\n"
       "\n"
+      "--checkpoint-every N saves the whole state every N weeks beside the result (OUT.h5.ckpt, and the records\n"
+      "so far in OUT.h5.journal), and at the week SIGINT/SIGTERM stops the run (exit 75). `courtyard run --resume\n"
+      "OUT.h5` continues from there, even after kill -9, with the scenario and settings of the checkpoint, and\n"
+      "ends with the datasets an uninterrupted run writes. Both files go when the run completes. A checkpoint\n"
+      "of another program build is refused (exit 65); without one, --resume exits 66.\n"
+      "\n"
       "Examples:\n"
       "  courtyard run                                   # the embedded default scenario\n"
       "  courtyard run scenarios/demo_district.txtpb -o out.h5 --seed 7 --threads 2\n"
       "  courtyard run my.txtpb --set courtyard_kinds[0].count=500 --set behaviour.moving.let_share=0.4\n"
-      "  courtyard run scenarios/jiangdong_minju_pilot.txtpb -o pilot.h5 --paired-baseline   # and pilot-baseline.h5\n";
+      "  courtyard run scenarios/jiangdong_minju_pilot.txtpb -o pilot.h5 --paired-baseline   # and pilot-baseline.h5\n"
+      "  courtyard run scenarios/city_10k.txtpb -o city.h5 --checkpoint-every 13\n"
+      "  courtyard run --resume city.h5                  # after an interruption\n";
   if (!parse_command(argc, argv, opts, pos, help, vm)) return kExitOk;
   ProgressMode mode;
   if (!parse_progress_mode(progress, &mode)) throw UsageError("--progress must be auto, bar, log or none");
@@ -147,9 +165,29 @@ int cmd_run(int argc, char** argv, const std::string& command_line) {
   if (threads == 0) threads = threads_default();
   threads = cap_to_hardware(threads, "--threads");
 
-  const LoadedScenario loaded = load(a);
+  if (vm.count("checkpoint-every") && checkpoint_every < 1) throw UsageError("--checkpoint-every must be at least 1 (weeks)");
+  if (checkpoint_every > 0 && paired)
+    throw UsageError("--checkpoint-every does not combine with --paired-baseline (run the two scenarios separately)");
+  std::optional<ResumePlan> resumed;
+  if (vm.count("resume")) {
+    if (paired) throw UsageError("--resume does not combine with --paired-baseline");
+    if (force) throw UsageError("--resume continues a run; --force would start it over (run without --resume)");
+    const std::string target = resume_output(resume);
+    if (!output.empty() && output != target) throw UsageError("--resume " + target + " writes " + target + ", not -o " + output);
+    const bool given = !a.path.empty() || !a.sets.empty() || !a.seed.empty() || !a.steps.empty();
+    resumed = prepare_resume(target, given ? &a : nullptr, command_line);
+    if (resumed->already_complete) {
+      if (!quiet) std::printf("%s is complete: nothing to resume\n", target.c_str());
+      else std::printf("%s\n", target.c_str());
+      return kExitOk;
+    }
+    output = target;
+    if (checkpoint_every == 0) checkpoint_every = resumed->info.checkpoint_every;
+  }
+  const LoadedScenario loaded = resumed ? resumed->loaded : load(a);
   const Model model = build_model(loaded);
   if (output.empty()) output = (model.scenario_name.empty() ? std::string("courtyard-run") : model.scenario_name) + ".h5";
+  if (!resumed) check_no_checkpoint(output, force);
 
   // the paired baseline: the same effective scenario (seed, overrides) without its interventions; checked
   // and its file name tried before the run, so that a long run does not end in a refusal
@@ -167,7 +205,9 @@ int cmd_run(int argc, char** argv, const std::string& command_line) {
 
   oneapi::tbb::global_control limit(oneapi::tbb::global_control::max_allowed_parallelism,
                                     static_cast<size_t>(threads));
-  const RunFileInfo info{engine_version(), git_commit(), command_line, utc_now(), "", ""};
+  RunFileInfo info{engine_version(), git_commit(), command_line, utc_now(), "", ""};
+  if (resumed)
+    info = RunFileInfo{engine_version(), git_commit(), resumed->info.command_line, resumed->info.created_utc, "", ""};
   auto run = [&](const Model& m, const std::string& path, CostTally& tally) {
     ProgressReporter reporter(quiet ? ProgressMode::kNone : mode);
     RunOptions options;
@@ -184,6 +224,12 @@ int cmd_run(int argc, char** argv, const std::string& command_line) {
       options.tamper = [step](int32_t s, std::span<float> values, std::span<double>) {
         if (s == step && !values.empty()) values[0] = std::numeric_limits<float>::quiet_NaN();
       };
+    }
+    if (&m == &model) {  // the baseline has no checkpoints (--paired-baseline is refused with them)
+      options.checkpoint_every = checkpoint_every;
+      options.resume = resumed.has_value();
+      if (resumed) options.history = resumed->history;
+      if (resumed) options.force = true;  // replaces the interrupted file, if any
     }
     RunResult result = run_model(m, options);
     reporter.finish();
@@ -204,6 +250,8 @@ int cmd_run(int argc, char** argv, const std::string& command_line) {
                 static_cast<long long>(model.nhousehold()), model.ncommunity());
     std::printf("run        %d of %d weeks from %s, seed %llu, %d threads\n", r.steps_done, model.steps,
                 format_date(model.start_date).c_str(), static_cast<unsigned long long>(model.seed), threads);
+    if (r.resumed_from >= 0)
+      std::printf("resumed    at week %d from %s\n", r.resumed_from, checkpoint_path(output).c_str());
     std::printf("time       %.2f s, %.3g household-steps/s (metrics %.2f s, output %.2f s)\n", r.seconds,
                 r.seconds > 0 ? r.household_steps / r.seconds : 0.0, r.record_seconds, r.write_seconds);
     std::printf("phases    ");
@@ -233,6 +281,9 @@ int cmd_run(int argc, char** argv, const std::string& command_line) {
     const Model& m = main_done ? *baseline : model;
     std::fprintf(stderr, "courtyard: interrupted after %d of %d steps; %s is marked incomplete%s\n", cut.steps_done,
                  m.steps, cut.path.c_str(), !main_done && baseline ? "; the baseline was not run" : "");
+    if (cut.last_checkpoint >= 0)
+      std::fprintf(stderr, "courtyard: checkpoint at week %d in %s; continue with: courtyard run --resume %s\n",
+                   cut.last_checkpoint, checkpoint_path(output).c_str(), output.c_str());
     return kExitInterrupted;
   }
   return kExitOk;
@@ -360,6 +411,9 @@ int main(int argc, char** argv) {
   } catch (const ScenarioError& e) {
     std::cerr << e.what() << "\n";
     return kExitBadScenario;
+  } catch (const InputMissingError& e) {
+    std::cerr << "courtyard: " << e.what() << "\n";
+    return kExitNoInput;
   } catch (const OutputCreateError& e) {
     std::cerr << "courtyard: cannot create output: " << e.what() << "\n";
     return kExitCantCreate;

@@ -198,6 +198,9 @@ int sweep_expand(int argc, char** argv) {
   return kExitOk;
 }
 
+// `sweep run --checkpoint-every N`: weeks between checkpoints of each run (0: none).
+int g_checkpoint_every = 0;
+
 // `sweep run` on this machine: the whole design, or one task's share of it.
 // Which runs of the sweep this process runs: all, a list, a task's share of either.
 struct Selection {
@@ -252,6 +255,7 @@ int run_here(const std::string& sweep_path, const std::string& dir, int threads,
   const bool sharing = !what.empty();
   if (sharing) log.write(what + ": " + std::to_string(share.size()) + " runs");
   RunContext ctx{&plan, &design, &folder, command_line, &g_stop.abandon, &log};
+  ctx.checkpoint_every = g_checkpoint_every;
   LocalOptions options;
   options.threads = cap_to_hardware(threads > 0 ? threads : threads_default(), "--threads");
   options.concurrent = concurrent > 0 ? cap_to_hardware(concurrent, "--concurrent") : concurrent;
@@ -292,13 +296,16 @@ int sweep_run(int argc, char** argv) {
       ("runs", po::value(&runs), "run only these runs: 3,7,10-12 (numbers or names run-00003)")
       ("run-list", po::value(&run_list), "run only the runs listed in this file, one or more a line ('-': standard input)")
       ("no-mpi", po::bool_switch(&no_mpi), "run locally even when started by mpirun")
+      ("checkpoint-every", po::value(&g_checkpoint_every),
+       "save each run's state every N weeks beside its file (runs/run-NNNNN.h5.ckpt), so that a stopped or "
+       "preempted task loses at most N weeks of a run: running the sweep again continues it")
       ("quiet,q", po::bool_switch(&quiet), "no progress lines");
   po::positional_options_description pos;
   pos.add("sweep", 1);
   po::variables_map vm;
   const std::string help =
       "Usage: courtyard sweep run SWEEP --out DIR [--threads N] [--concurrent K]\n"
-      "                           [--runs LIST | --run-list FILE]\n"
+      "                           [--runs LIST | --run-list FILE] [--checkpoint-every N]\n"
       "                           [--task I (--tasks N | --runs-per-task K) [--first-task B]] [--quiet]\n"
       "\n"
       "Runs every run of the sweep that is not yet complete in DIR: several at once on this machine, the\n"
@@ -310,6 +317,8 @@ int sweep_run(int argc, char** argv) {
       "runs only its new runs; a folder holding another sweep, or a sweep that shrank or changed, is\n"
       "refused (exit 73). --runs/--run-list restrict it to listed runs; --task picks a task's share of\n"
       "them (Slurm arrays with gaps and steps: scripts/slurm/sweep.sbatch, docs/sweeps.md).\n"
+      "With --checkpoint-every N each run saves its state every N weeks (and when abandoned), and running\n"
+      "the sweep again continues a run from its checkpoint instead of from week 0.\n"
       "\n"
       "Examples:\n"
       "  courtyard sweep run scenarios/sweeps/fee_and_trust.txtpb --out sweep-out --threads 8\n"
@@ -320,6 +329,7 @@ int sweep_run(int argc, char** argv) {
   if (!parse_command(argc, argv, opts, pos, help, vm)) return kExitOk;
   if (vm.count("threads") && threads < 1) throw UsageError("--threads must be at least 1");
   if (vm.count("concurrent") && concurrent < 1) throw UsageError("--concurrent must be at least 1");
+  if (vm.count("checkpoint-every") && g_checkpoint_every < 1) throw UsageError("--checkpoint-every must be at least 1 (weeks)");
   const bool sharing = vm.count("task") || vm.count("tasks") || vm.count("runs-per-task");
   if (sharing && (!vm.count("task") || vm.count("tasks") + vm.count("runs-per-task") != 1))
     throw UsageError("--task goes with one of --tasks (round robin) and --runs-per-task (blocks)");
@@ -375,6 +385,7 @@ int sweep_run(int argc, char** argv) {
         const Folder folder(dir, static_cast<int64_t>(design.runs.size()), plan.summary_only);
         Log log(dir);
         RunContext ctx{&plan, &design, &folder, command_line, &g_stop.abandon, &log};
+  ctx.checkpoint_every = g_checkpoint_every;
         const Tally t = run_mpi(mpi, ctx, threads > 0 ? cap_to_hardware(threads, "--threads") : threads, g_stop, quiet);
         if (!lead) return t.interrupted > 0 ? kExitInterrupted : kExitOk;
         const int64_t left = static_cast<int64_t>(design.runs.size()) - t.skipped - t.done - t.failed;

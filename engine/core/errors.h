@@ -12,7 +12,8 @@ namespace courtyard {
 enum ExitCode : int {
   kExitOk = 0,
   kExitUsage = 64,        // bad command line
-  kExitBadScenario = 65,  // scenario or sweep file invalid
+  kExitBadScenario = 65,  // scenario or sweep file invalid; a checkpoint of another scenario or build
+  kExitNoInput = 66,      // an input named on the command line does not exist (no checkpoint to resume)
   kExitSoftware = 70,     // internal error, or a run whose state went non-finite (NaN, infinity)
   kExitCantCreate = 73,   // output cannot be created (exists without --force, bad folder)
   kExitIo = 74,           // I/O error while reading or writing
@@ -54,6 +55,12 @@ class OutputCreateError : public std::runtime_error {
 // A run's state went non-finite (NaN or infinity where a number belongs): the run stops at that record,
 // its file is kept and marked failed. Exit 70: valid parameters cannot cause it, so it is a defect.
 class NonFiniteError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// An input the command line names does not exist (`run --resume OUT.h5` without OUT.h5.ckpt).
+class InputMissingError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };

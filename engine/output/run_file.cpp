@@ -912,6 +912,13 @@ void RunFile::append_events(std::span<const Event> events) {
   }
 }
 
+void RunFile::append_history(const std::string& lines) {
+  Impl& im = *impl_;
+  if (im.finished) throw std::logic_error("run file: append_history after finish");
+  const std::string before = h5::read_string_attr(im.file, "history").value_or("");
+  write_attr(im.file, "history", before + lines);
+}
+
 void RunFile::finish(bool complete, int32_t steps_done) {
   close_as(complete ? "complete" : "interrupted", complete, steps_done, "");
 }

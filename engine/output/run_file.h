@@ -105,6 +105,8 @@ class RunFile {
   void finish_failed(int32_t steps_done, const std::string& reason);
 
   const std::string& path() const { return path_; }
+  // Adds lines to the root attribute `history` (a resumed run's "\nUTC: resumed ..."; sim/run.cpp).
+  void append_history(const std::string& lines);
 
  private:
   void close_as(const char* status, bool complete, int32_t steps_done, const std::string& failure);

@@ -1,5 +1,6 @@
 #include "sim/run.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -8,6 +9,7 @@
 
 #include "core/errors.h"
 #include "model/state.h"
+#include "sim/run_checkpoint.h"
 #include "sim/metrics.h"
 
 namespace courtyard {
@@ -66,7 +68,31 @@ RunResult run_model(const Model& model, const RunOptions& options) {
               " at step " + std::to_string(sim.state().step);
   };
 
-  auto record = [&] {
+  if (file && !options.history.empty()) file->append_history(options.history);
+
+  // checkpoints: a resume restores the state and replays what was recorded up to the checkpoint
+  const bool checkpoints = options.checkpoint_every > 0 || options.resume;
+  std::unique_ptr<RunCheckpointer> checkpointer;
+  if (checkpoints) {
+    RunCheckpointer::Replay replay;
+    replay.record = [&](const RunCheckpointer::Record& r) {
+      if (options.on_record) options.on_record(r.step, r.values, r.subdistrict);
+      if (file) file->append_record(r.step, r.values, r.subdistrict, HouseholdSnapshot{r.tenure, r.paid});
+      if (result.first_subdistrict.empty()) result.first_subdistrict.assign(r.subdistrict.begin(), r.subdistrict.end());
+      subdistrict.assign(r.subdistrict.begin(), r.subdistrict.end());
+    };
+    replay.events = [&](std::span<const Event> events) {
+      if (file) file->append_events(events);
+      if (options.events) options.events->insert(options.events->end(), events.begin(), events.end());
+      result.events += static_cast<int64_t>(events.size());
+    };
+    checkpointer = std::make_unique<RunCheckpointer>(model, options, writing, sim, values.size(), nm,
+                                                     snapshot.size(), replay);
+    result.resumed_from = result.last_checkpoint = checkpointer->resumed_from();
+  }
+
+  // `journal`: false for the extra record of a stopped run (a resume continues without it)
+  auto record = [&](bool journal = true) {
     auto t0 = std::chrono::steady_clock::now();
     recorder.compute(sim.state(), values, subdistrict);
     if (options.tamper) options.tamper(sim.state().step, values, subdistrict);
@@ -79,19 +105,24 @@ RunResult run_model(const Model& model, const RunOptions& options) {
       gather_snapshot();
       file->append_record(sim.state().step, values, subdistrict, HouseholdSnapshot{tenure, paid});
     }
+    if (checkpointer && journal)
+      checkpointer->record(sim.state().step, values, subdistrict, tenure, paid);  // empty without a file
     result.write_seconds += since(t0);
   };
 
-  record();  // the initial state, step 0
-  result.first_subdistrict = subdistrict;
+  if (!checkpointer || checkpointer->resumed_from() < 0) {
+    record();  // the initial state, step 0
+    result.first_subdistrict = subdistrict;
+  }
   const int32_t k = model.output.record_every;
-  bool recorded_last = true;
+  bool recorded_last = sim.state().step % k == 0;
   while (failure.empty() && sim.state().step < model.steps) {
     if (options.stop && options.stop->load()) break;
     sim.step();
     const auto t0 = std::chrono::steady_clock::now();
     if (file) file->append_events(sim.step_events());
     if (options.events) options.events->insert(options.events->end(), sim.step_events().begin(), sim.step_events().end());
+    if (checkpointer) checkpointer->events(sim.step_events());
     result.write_seconds += since(t0);
     result.events += static_cast<int64_t>(sim.step_events().size());
     recorded_last = sim.state().step % k == 0;
@@ -101,14 +132,26 @@ RunResult run_model(const Model& model, const RunOptions& options) {
       const double hh_steps = static_cast<double>(model.nhousehold()) * sim.state().step;
       options.on_step(RunProgress{sim.state().step, model.steps, secs, secs > 0 ? hh_steps / secs : 0});
     }
+    if (checkpointer && failure.empty() && checkpointer->due(sim.state().step)) {
+      const auto t1 = std::chrono::steady_clock::now();
+      checkpointer->save(sim);
+      result.last_checkpoint = sim.state().step;
+      result.write_seconds += since(t1);
+    }
   }
-  if (!recorded_last && failure.empty()) record();  // the final state is always recorded
+  const bool stopped = sim.state().step < model.steps;
+  if (checkpointer && stopped && failure.empty() && checkpointer->last_saved() != sim.state().step) {
+    checkpointer->save(sim);  // a stop loses nothing: before the extra record below changes the state
+    result.last_checkpoint = sim.state().step;
+  }
+  if (!recorded_last && failure.empty()) record(!stopped);  // the final state is always recorded
 
   result.steps_done = sim.state().step;
   result.complete = result.steps_done == model.steps;
   result.last_subdistrict = subdistrict;
   result.phase_seconds = sim.phase_seconds();
-  result.household_steps = model.nhousehold() * static_cast<int64_t>(result.steps_done);
+  // the steps this process simulated (a resume continues from its checkpoint's week)
+  result.household_steps = model.nhousehold() * static_cast<int64_t>(result.steps_done - std::max(0, result.resumed_from));
   result.budget_left = sim.budget_left();
   if (!failure.empty()) {
     result.complete = false;
@@ -124,6 +167,7 @@ RunResult run_model(const Model& model, const RunOptions& options) {
     result.write_seconds += since(t0);
     result.path = file->path();
   }
+  if (checkpointer && result.complete) checkpointer->remove_files();  // the result is in place
   result.seconds = since(t_start);
   return result;
 }

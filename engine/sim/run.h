@@ -35,6 +35,14 @@ struct RunOptions {
   // test only: may change a record's values after they are computed and before they are checked, so
   // that a test can force a non-finite value (valid parameters cannot make one)
   std::function<void(int32_t step, std::span<float>, std::span<double>)> tamper;
+  // Checkpoints (docs/output-format.md, "Checkpoints"): every `checkpoint_every` weeks the state goes
+  // to checkpoint_path(base) and every record and event to journal_path(base) (sim/checkpoint.h), base
+  // being checkpoint_base or else output_path; a stop (options.stop) saves one at the week it stops.
+  // Both files are removed when the run completes.
+  int32_t checkpoint_every = 0;  // 0: none (a resume keeps the checkpoint's interval)
+  std::string checkpoint_base;
+  bool resume = false;  // continue from the checkpoint at base (the model must be the checkpoint's)
+  std::string history;  // lines added to the file's history attribute, and kept by the checkpoints
 };
 
 struct RunResult {
@@ -50,6 +58,8 @@ struct RunResult {
   int64_t events = 0;
   double budget_left = 0;
   std::string path;
+  int32_t resumed_from = -1;     // the week a resume continued from; -1 a fresh run
+  int32_t last_checkpoint = -1;  // the week of the last checkpoint saved or resumed from; -1 none
 };
 
 // Every record is checked for non-finite values (MetricRecorder::first_non_finite): at the first, the

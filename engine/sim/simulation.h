@@ -85,43 +85,58 @@ class Simulation {
   void relocate_within_communities();
   void gather_events();
 
+  // The data members, declared through two tables so that a checkpoint (sim/checkpoint.cpp) saves every
+  // one that carries state from one week to the next, and a compile-time check there catches a member
+  // declared outside them:
+  //   COURTYARD_SIMULATION_STATE      checkpointed (besides state_): read by a later step
+  //   COURTYARD_SIMULATION_DERIVED    rebuilt by the constructor from the model, scratch written before it
+  //                                   is read within a step, or timings that never reach the output
+  //   X(type, name, initializer)
+  enum class Status : uint8_t { kWaiting, kDeferred, kActive, kDone };
+  static constexpr int32_t kEventSlotsPerCourtyard = 4;
+  using ThreadPhaseSeconds = oneapi::tbb::enumerable_thread_specific<PhaseTimes>;
+#define COURTYARD_SIMULATION_STATE(X)                                                                    \
+  /* interventions: one status per (intervention, target courtyard) */                                 \
+  X(std::vector<Status>, target_status_, {})    /* (sum of targets) */                                 \
+  X(std::vector<int32_t>, target_start_, {})    /* (sum of targets) step it started, -1 not yet */     \
+  X(std::vector<int32_t>, target_due_, {})      /* (sum of targets) step first due, -1 */              \
+  X(std::vector<double>, target_hours_, {})     /* (sum of targets) staff hours towards a one-off act */\
+  X(std::vector<uint8_t>, target_logged_, {})   /* (sum of targets) TargetLog bits: waits logged */    \
+  X(std::vector<int32_t>, order_, {})           /* scratch: target indices in the order taken */       \
+  X(std::vector<double>, order_key_, {})        /* scratch: each target's criterion */                 \
+  X(std::vector<double>, criterion_, {})        /* (ncourtyard) the targeting rule's criterion */      \
+  X(double, budget_left_, {0})                  /* the subdistrict's budget left, yuan */              \
+  X(std::vector<double>, community_budget_left_, {}) /* (ncommunity) this year's, yuan */              \
+  X(std::vector<int32_t>, worker_courtyard_, {})  /* (nworker) where the worker is this week, -1 */    \
+  X(std::vector<double>, worker_hours_left_, {})  /* (nworker) hours left this week */                 \
+  X(std::vector<int32_t>, volunteer_step_, {})    /* (ncourtyard) step the volunteers' week was counted */\
+  X(std::vector<double>, volunteer_left_, {})     /* (ncourtyard) volunteers' hours left this week */
+#define COURTYARD_SIMULATION_DERIVED(X)                                                                  \
+  X(PhaseTimes, serial_seconds_, {})                                                                     \
+  X(ThreadPhaseSeconds, thread_phase_seconds_, {PhaseTimes{}})                                           \
+  /* events: a few fixed slots per courtyard and step, then an overflow list per courtyard (life.h), */ \
+  /* emptied at the start of each step */                                                                \
+  X(std::vector<Event>, event_slots_, {})       /* (ncourtyard x event_capacity_) */                   \
+  X(std::vector<int32_t>, event_count_, {})     /* (ncourtyard) */                                     \
+  X(std::vector<std::vector<Event>>, event_overflow_, {}) /* (ncourtyard) events past the slots */     \
+  X(std::vector<Event>, step_events_, {})       /* gathered in courtyard order; grows to the busiest step */\
+  X(int32_t, event_capacity_, {0})                                                                       \
+  X(std::vector<int64_t>, target_offset_, {})   /* (ninterventions+1) */                               \
+  X(std::vector<uint32_t>, lottery_key_, {})    /* (sum of targets) the subdistrict's lottery ticket */ \
+  X(std::vector<int32_t>, worker_offset_, {})   /* (ncommunity+1) first worker of each community */   \
+  /* relocation scratch */                                                                               \
+  X(std::vector<double>, attraction_, {})       /* (ncourtyard) vacancies x attractiveness */          \
+  X(std::vector<double>, cumulative_, {})       /* (ncourtyard) running sums within each community */   \
+  X(std::vector<int64_t>, vacancy_cursor_, {})  /* (ncourtyard) next slot to look at for a vacancy */
+
   const Model& model_;
   State state_;
-  PhaseTimes serial_seconds_{};
-  oneapi::tbb::enumerable_thread_specific<PhaseTimes> thread_phase_seconds_{PhaseTimes{}};
+#define COURTYARD_SIMULATION_DECLARE(type, name, init) type name init;
+  COURTYARD_SIMULATION_STATE(COURTYARD_SIMULATION_DECLARE)
+  COURTYARD_SIMULATION_DERIVED(COURTYARD_SIMULATION_DECLARE)
+#undef COURTYARD_SIMULATION_DECLARE
 
-  // events: a few fixed slots per courtyard and step, then an overflow list per courtyard
-  static constexpr int32_t kEventSlotsPerCourtyard = 4;
-  std::vector<Event> event_slots_;                  // (ncourtyard x event_capacity_)
-  std::vector<int32_t> event_count_;                // (ncourtyard)
-  std::vector<std::vector<Event>> event_overflow_;  // (ncourtyard)
-  std::vector<Event> step_events_;                  // gathered in courtyard order; grows to the busiest step
-  int32_t event_capacity_ = 0;
-
-  // interventions: one status per (intervention, target courtyard)
-  enum class Status : uint8_t { kWaiting, kDeferred, kActive, kDone };
-  std::vector<Status> target_status_;   // (sum of targets)
-  std::vector<int32_t> target_start_;   // (sum of targets) step it started, -1 not yet
-  std::vector<int64_t> target_offset_;  // (ninterventions+1)
-  std::vector<int32_t> target_due_;     // (sum of targets) step it was first due (window, condition, needs), -1
-  std::vector<double> target_hours_;    // (sum of targets) staff hours worked towards a one-off act
-  std::vector<uint8_t> target_logged_;  // (sum of targets) TargetLog bits: waits already logged
-  std::vector<uint32_t> lottery_key_;   // (sum of targets) the subdistrict's lottery ticket
-  std::vector<int32_t> order_;          // scratch: target indices in the order they are taken
-  std::vector<double> order_key_;       // scratch: each target's criterion
-  std::vector<double> criterion_;       // (ncourtyard) the targeting rule's criterion this week
-  double budget_left_ = 0;
-  std::vector<double> community_budget_left_;  // (ncommunity) this year's, yuan
-  std::vector<int32_t> worker_offset_;         // (ncommunity+1) first worker of each community
-  std::vector<int32_t> worker_courtyard_;      // (nworker) where the worker is this week, -1 free
-  std::vector<double> worker_hours_left_;      // (nworker) hours left this week
-  std::vector<int32_t> volunteer_step_;        // (ncourtyard) step the volunteers' week was counted, -1
-  std::vector<double> volunteer_left_;         // (ncourtyard) volunteers' hours left this week
-
-  // relocation scratch
-  std::vector<double> attraction_;        // (ncourtyard) vacancies x attractiveness
-  std::vector<double> cumulative_;        // (ncourtyard) running sums of attraction_ within each community
-  std::vector<int64_t> vacancy_cursor_;   // (ncourtyard) next slot to look at for a vacancy
+  friend struct SimulationCheckpointAccess;  // sim/checkpoint.cpp
 };
 
 }  // namespace courtyard

@@ -23,6 +23,7 @@
 #include "core/errors.h"
 #include "core/version.h"
 #include "scenario/scenario.h"
+#include "sim/checkpoint.h"
 #include "sim/metrics.h"
 #include "sim/run.h"
 #include "sim/simulation.h"
@@ -70,43 +71,69 @@ struct KindRecords {
   std::map<std::string, std::vector<std::vector<double>>> series;  // metric -> [kind][record]
 };
 
+// The series the summaries need from each record: the subdistrict's and each kind's.
+class SummaryRecords {
+ public:
+  SummaryRecords(const Plan& plan, const Model& model, std::vector<int32_t>* steps,
+                 std::map<std::string, std::vector<double>>* series, KindRecords* kinds)
+      : nc_(static_cast<size_t>(model.ncourtyard())), steps_(steps), series_(series), kinds_(kinds) {
+    const std::vector<MetricColumn> columns = MetricRecorder(model).columns();
+    for (size_t k = 0; k < columns.size(); ++k)
+      for (const Summary& s : plan.summaries)
+        if (s.metric == columns[k].name) {
+          wanted_.emplace_back(columns[k].name, k);
+          break;
+        }
+    // the courtyards by kind, as the run file's /courtyards/kind and /courtyards/households give them
+    std::vector<std::string> kind_of(nc_);
+    std::vector<double> flats(nc_);
+    for (size_t c = 0; c < nc_; ++c) {
+      const CourtyardSpec& spec = model.courtyards[c];
+      kind_of[c] = spec.kind >= 0 ? model.kind_names[static_cast<size_t>(spec.kind)] : "";
+      flats[c] = spec.households;
+    }
+    kinds_->groups = group_courtyards(kind_of, flats);
+    const size_t nk = kinds_->groups.names.size();
+    for (size_t k = 0; k < columns.size(); ++k)
+      if (columns[k].name == "vacancy_share") vacancy_ = k;
+    for (size_t i = 0; i < wanted_.size(); ++i)
+      if (has_kind_series(wanted_[i].first, vacancy_.has_value())) {
+        per_kind_.emplace_back(i, metric_weight(find_metric(wanted_[i].first)));
+        kinds_->series[wanted_[i].first].assign(nk, {});
+      }
+    row_.resize(nk);
+  }
+
+  void add(int32_t step, std::span<const float> all, std::span<const double> subdistrict) {
+    steps_->push_back(step);
+    for (const auto& [name, k] : wanted_) (*series_)[name].push_back(subdistrict[k]);
+    const std::span<const float> vac = vacancy_ ? all.subspan(*vacancy_ * nc_, nc_) : std::span<const float>();
+    for (const auto& [i, weight] : per_kind_) {
+      kind_values(weight, all.subspan(wanted_[i].second * nc_, nc_), vac, kinds_->groups, row_);
+      auto& per = kinds_->series[wanted_[i].first];
+      for (size_t k = 0; k < row_.size(); ++k) per[k].push_back(row_[k]);
+    }
+  }
+
+ private:
+  size_t nc_;
+  std::vector<int32_t>* steps_;
+  std::map<std::string, std::vector<double>>* series_;
+  KindRecords* kinds_;
+  std::vector<std::pair<std::string, size_t>> wanted_;
+  std::optional<size_t> vacancy_;
+  std::vector<std::pair<size_t, MetricWeight>> per_kind_;  // indices into wanted_
+  std::vector<double> row_;
+};
+
 bool summary_loop(const Plan& plan, const Model& model, const std::atomic<bool>* stop, std::vector<int32_t>* steps,
                   std::map<std::string, std::vector<double>>* series, KindRecords* kinds) {
   Simulation sim(model);
   MetricRecorder recorder(model);
   const std::vector<MetricColumn> columns = recorder.columns();
-  const size_t nc = static_cast<size_t>(model.ncourtyard());
-  std::vector<float> values(recorder.size() * nc);
+  std::vector<float> values(recorder.size() * static_cast<size_t>(model.ncourtyard()));
   std::vector<double> subdistrict(recorder.size());
-  std::vector<std::pair<std::string, size_t>> wanted;
-  for (size_t k = 0; k < columns.size(); ++k)
-    for (const Summary& s : plan.summaries)
-      if (s.metric == columns[k].name) {
-        wanted.emplace_back(columns[k].name, k);
-        break;
-      }
-
-  // the courtyards by kind, as the run file's /courtyards/kind and /courtyards/households give them
-  std::vector<std::string> kind_of(nc);
-  std::vector<double> flats(nc);
-  for (size_t c = 0; c < nc; ++c) {
-    const CourtyardSpec& spec = model.courtyards[c];
-    kind_of[c] = spec.kind >= 0 ? model.kind_names[static_cast<size_t>(spec.kind)] : "";
-    flats[c] = spec.households;
-  }
-  kinds->groups = group_courtyards(kind_of, flats);
-  const size_t nk = kinds->groups.names.size();
-  std::optional<size_t> vacancy;
-  for (size_t k = 0; k < columns.size(); ++k)
-    if (columns[k].name == "vacancy_share") vacancy = k;
-  std::vector<std::pair<size_t, MetricWeight>> per_kind;  // indices into wanted
-  for (size_t i = 0; i < wanted.size(); ++i)
-    if (has_kind_series(wanted[i].first, vacancy.has_value())) {
-      per_kind.emplace_back(i, metric_weight(find_metric(wanted[i].first)));
-      kinds->series[wanted[i].first].assign(nk, {});
-    }
-  std::vector<double> row(nk);
-
+  SummaryRecords records(plan, model, steps, series, kinds);
   auto record = [&] {
     recorder.compute(sim.state(), values, subdistrict);
     // as run_model: a non-finite value fails the run (there is no file to keep)
@@ -117,15 +144,7 @@ bool summary_loop(const Plan& plan, const Model& model, const std::atomic<bool>*
                                                      model.courtyards[static_cast<size_t>(bad->courtyard)].name + ")") +
                            " at step " + std::to_string(sim.state().step));
     sim.reset_interval_counters();
-    steps->push_back(sim.state().step);
-    for (const auto& [name, k] : wanted) (*series)[name].push_back(subdistrict[k]);
-    const std::span<const float> all(values);
-    const std::span<const float> vac = vacancy ? all.subspan(*vacancy * nc, nc) : std::span<const float>();
-    for (const auto& [i, weight] : per_kind) {
-      kind_values(weight, all.subspan(wanted[i].second * nc, nc), vac, kinds->groups, row);
-      auto& per = kinds->series[wanted[i].first];
-      for (size_t k = 0; k < nk; ++k) per[k].push_back(row[k]);
-    }
+    records.add(sim.state().step, values, subdistrict);
   };
   record();
   const int32_t k = model.output.record_every;
@@ -200,6 +219,33 @@ void write_summary_file(const Plan& plan, const Run& run, const Model& model, co
     std::remove(temp.c_str());
     throw IoError("cannot rename " + temp + " to " + path);
   }
+}
+
+// Whether run `name` continues from a checkpoint at `base` (base.ckpt): one of this very run (its scenario),
+// written by this program. Another is removed, with a line in the log, and the run starts over.
+bool resume_from_checkpoint(const RunContext& ctx, const std::string& name, const Model& model, const std::string& base) {
+  const std::string ckpt = checkpoint_path(base);
+  std::error_code ec;
+  if (!std::filesystem::exists(ckpt, ec)) return false;
+  std::string why;
+  try {
+    const CheckpointInfo info = read_checkpoint_info(ckpt);
+    if (info.scenario_sha256 != model.scenario_sha256)
+      why = "a checkpoint of another scenario (sha256 " + info.scenario_sha256.substr(0, 12) + ", this run's is " +
+            model.scenario_sha256.substr(0, 12) + ")";
+    else if (info.writes_file == ctx.plan->summary_only)
+      why = "a checkpoint of a run with other keep settings";
+    else {
+      if (ctx.log) ctx.log->write("resume " + name + " from week " + std::to_string(info.step));
+      return true;
+    }
+  } catch (const std::exception& e) {
+    why = e.what();
+  }
+  if (ctx.log) ctx.log->write("checkpoint of " + name + " refused, starting over: " + why.substr(0, why.find('\n')));
+  std::filesystem::remove(ckpt, ec);
+  std::filesystem::remove(journal_path(base), ec);
+  return false;
 }
 
 }  // namespace
@@ -278,15 +324,39 @@ RunOutcome execute_run(const RunContext& ctx, int64_t index) {
     check_summaries(plan, model);
     const std::string command_line = ctx.command_line + " [" + name + "]";
     bool complete = false;
+    // checkpoints beside the run's file (runs/run-00042.h5.ckpt, or .summary.h5.ckpt): a run abandoned
+    // or killed continues from its last one when the sweep runs again
+    const bool resume = resume_from_checkpoint(ctx, name, model, path);
     if (!plan.summary_only) {
       RunOptions options;
       options.output_path = path;
       options.force = true;  // a file under this name is not complete (else the run would not be run)
       options.info = RunFileInfo{engine_version(), git_commit(), command_line, utc_now(), folder.identity(), name};
       options.stop = ctx.abandon;
+      options.checkpoint_every = ctx.checkpoint_every;
+      options.resume = resume;
       const RunResult result = run_model(model, options);
       complete = result.complete;
       if (!complete) std::remove(path.c_str());  // abandoned: no incomplete file under the final name
+    } else if (ctx.checkpoint_every > 0 || resume) {
+      // the run loop of run_model without a file, for its checkpoints: the same records as summary_loop
+      std::vector<int32_t> steps;
+      std::map<std::string, std::vector<double>> series;
+      KindRecords kinds;
+      SummaryRecords records(plan, model, &steps, &series, &kinds);
+      RunOptions options;
+      options.checkpoint_base = path;
+      options.info = RunFileInfo{engine_version(), git_commit(), command_line, utc_now(), folder.identity(), name};
+      options.stop = ctx.abandon;
+      options.checkpoint_every = ctx.checkpoint_every;
+      options.resume = resume;
+      options.on_record = [&](int32_t step, std::span<const float> values, std::span<const double> sd) {
+        records.add(step, values, sd);
+      };
+      complete = run_model(model, options).complete;
+      if (complete)
+        write_summary_file(plan, run, model, evaluate_summaries(plan, steps, series), kinds,
+                           kind_summaries(plan, steps, kinds), path, command_line, {folder.identity(), name});
     } else {
       std::vector<int32_t> steps;
       std::map<std::string, std::vector<double>> series;

@@ -209,6 +209,7 @@ struct RunContext {
   std::string command_line;           // recorded in each result file
   const std::atomic<bool>* abandon = nullptr;  // set: running runs stop after their current step
   class Log* log = nullptr;
+  int32_t checkpoint_every = 0;  // weeks between a run's checkpoints (0: none); a checkpoint found is resumed
 };
 
 // Runs one run (on the calling thread's task arena) and records it: the result file, or a failure record.
