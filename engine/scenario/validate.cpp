@@ -12,7 +12,6 @@
 #include "model/model.h"
 #include "model/metric_table.h"
 #include "scenario/detail.h"
-#include "scenario/scenario.h"
 
 namespace courtyard::scenario_detail {
 
@@ -558,16 +557,10 @@ void check_resources(Checker& c, const Scenario& s, int64_t courtyards, int64_t 
   }
 }
 
-// Labels: each key names something of the scenario or the engine, once; a name in at least one language;
-// one line each (they are titles on the report's page).
-void check_labels(Checker& c, const Scenario& s, const CourtyardNames& names) {
-  std::set<std::string> known{s.name(), s.subdistrict().name()};
-  for (const auto& community : s.communities()) known.insert(community.name());
-  for (const auto& kind : s.courtyard_kinds()) known.insert(kind.name());
-  for (const auto& iv : s.interventions()) known.insert(iv.name());
-  for (const std::string& n : package_component_names()) known.insert(n);
-  for (const std::string& n : package_step_names()) known.insert(n);
-  for (const std::string& n : known_metric_names()) known.insert(n);
+// Labels: a key, once; a name in at least one language; one line each (they are titles on the report's
+// page). A key need not name anything of this scenario: a run derived from it (a paired baseline without
+// its interventions, a sweep's point) keeps the labels of what it dropped, unused.
+void check_labels(Checker& c, const Scenario& s) {
   std::unordered_map<std::string, int> first;
   for (int i = 0; i < s.labels_size(); ++i) {
     const auto& label = s.labels(i);
@@ -576,10 +569,6 @@ void check_labels(Checker& c, const Scenario& s, const CourtyardNames& names) {
       c.fail(at(lp, "key"), "a label needs a key (the name it translates)");
     } else if (auto [it, fresh] = first.emplace(label.key(), i); !fresh) {
       c.fail(at(lp, "key"), "\"" + label.key() + "\" is labelled twice (also labels[" + std::to_string(it->second) + "])");
-    } else if (!known.count(label.key()) && !names.exists(label.key())) {
-      c.fail(at(lp, "key"), "\"" + label.key() +
-                                "\" names nothing: a label's key is the scenario's, the subdistrict's, a community's, "
-                                "a courtyard's, a kind's or an intervention's name, a package component or step, or a metric");
     }
     if (label.zh().empty() && label.en().empty()) c.fail(lp, "a label needs zh or en (or both)");
     for (const char* field : {"zh", "en"}) {
@@ -729,7 +718,7 @@ std::vector<Diagnostic> validate_scenario(const Scenario& s, const Locator& loca
     if (!names.exists(s.run().output().household_snapshots(i)))
       c.fail(at(op, "household_snapshots", i), "no courtyard is named \"" + s.run().output().household_snapshots(i) + "\"");
 
-  check_labels(c, s, names);
+  check_labels(c, s);
   return c.take();
 }
 
