@@ -74,6 +74,8 @@ class Households:
     step: np.ndarray         # int32 (time)
     tenure: h5py.Dataset     # int8 (time, household): 0 owner-occupier, 1 renter, 2 vacant
     paid: h5py.Dataset       # int8 (time, household): 1 paid at the last monthly collection
+    # int8 (time, household): CivicFlag bits (docs/output-format.md); None in files written before it
+    civic: "h5py.Dataset | None" = None
 
     def courtyard_ids(self):
         return sorted(set(int(c) for c in np.unique(self.courtyard)))
@@ -416,7 +418,16 @@ class Run:
             return None
         return Households(courtyard=g["courtyard"][()], slot=g["slot"][()], stairwell=g["stairwell"][()],
                           floor=g["floor"][()], step=g["step"][()].astype(np.int64), tenure=g["tenure"],
-                          paid=g["paid"])
+                          paid=g["paid"], civic=g.get("civic"))
+
+    def labels(self):
+        """The scenario's labels (/parameters/label_key, label_zh, label_en): {key: (zh, en)}, empty strings
+        where a language was not given; {} when the scenario gave none."""
+        p = self.file.get("parameters")
+        if p is None or "label_key" not in p:
+            return {}
+        cols = [[_text(v) for v in p[n].asstr()[()]] for n in ("label_key", "label_zh", "label_en")]
+        return {k: (zh, en) for k, zh, en in zip(*cols)}
 
 
 # --- runs of a sweep: their row of the folder's design.csv -------------------------------------------

@@ -68,8 +68,19 @@ def summarise(runs, week):
     return out
 
 
-def roof_story(with_runs, without_runs):
-    """The roof meeting: each arm's levies and meeting over the seeds, and the building."""
+def roof_story(with_runs, without_runs, narrate_seed=1):
+    """The roof meeting: each arm's levies and meeting over the seeds, who refused and paid floor by
+    floor (the narrated seed's flats, and the mean over the seeds), and the building."""
+    def by_floor(runs):
+        tables = [D.roof_floors(r) for r in runs]
+        if any(t is None for t in tables):
+            return None
+        told = tables[min(narrate_seed, len(tables)) - 1]
+        keys = ["asked", "refused", "attended", "persuaded", "paid"]
+        mean = [{k: round(sum(t["floors"][i][k] for t in tables) / len(tables), 1) for k in keys}
+                for i in range(len(told["floors"]))]
+        return dict(told, mean=mean)
+
     def arm(runs, label):
         seeds = []
         for r in runs:
@@ -82,7 +93,7 @@ def roof_story(with_runs, without_runs):
                           "meetings": [{"week": int(e["step"]), "present": int(e["attendees"]), "yes": int(e["yes"]),
                                         "no": int(e["no"]), "abstain": int(e["abstain"]), "ok": int(e["outcome"])}
                                        for e in meetings]})
-        return {"label": label, "seeds": seeds, "narrative": D.narrative(runs[0])}
+        return {"label": label, "seeds": seeds, "narrative": D.narrative(runs[0]), "floors": by_floor(runs)}
     weeks = list(range(ROOF_WEEKS + 1))
     building = D.flats(with_runs[0], weeks)
     return {"arms": [arm(with_runs, i18n.both(i18n.ARMS["persuasion"])),
@@ -90,8 +101,25 @@ def roof_story(with_runs, without_runs):
             "building": building, "weeks": weeks, "courtyard": i18n.name(ROOF)}
 
 
+def scenario_labels(folder, case):
+    """The names the scenarios of the folder's runs give (Scenario.labels, /parameters/label_*), put in
+    front of i18n's tables; the first file of each arm is read (the arms share one scenario's names)."""
+    groups = (["intervention", "baseline", "roof/meeting-with-persuasion"] if case == "jiangdong"
+              else ["meeting-with-persuasion", "meeting-without-persuasion"])
+    labels = {}
+    for g in groups:
+        files = D.seed_files(os.path.join(folder, os.path.dirname(g)), os.path.basename(g))
+        if files:
+            with D.ch5.open_run(files[0]) as run:
+                for k, v in run.labels().items():
+                    labels.setdefault(k, v)
+    i18n.apply_labels(labels)
+    return labels
+
+
 def load(folder, case, without, narrate_seed):
-    out = {"case": case, "ui": {k: i18n.both(v) for k, v in i18n.UI.items()},
+    labels = scenario_labels(folder, case)
+    out = {"labels": {k: {"zh": zh, "en": en} for k, (zh, en) in labels.items()},"case": case, "ui": {k: i18n.both(v) for k, v in i18n.UI.items()},
            "metrics": {k: {"label": i18n.both(v[:2]), "unit": i18n.both(v[2:])} for k, v in i18n.METRICS.items()},
            "tenure": {str(k): i18n.both(v) for k, v in i18n.TENURE.items()}}
     if case == "jiangdong":
@@ -126,7 +154,7 @@ def load(folder, case, without, narrate_seed):
         roof_dir = os.path.join(folder, "roof")
         w, wo = D.seed_files(roof_dir, "meeting-with-persuasion"), D.seed_files(roof_dir, "meeting-without-persuasion")
         if w and wo:
-            out["roof"] = roof_story([D.RunData(p, ROOF) for p in w], [D.RunData(p, ROOF) for p in wo])
+            out["roof"] = roof_story([D.RunData(p, ROOF) for p in w], [D.RunData(p, ROOF) for p in wo], narrate_seed)
         out["meta"] = dict(full[0].attrs)
     else:
         w, wo = D.seed_files(folder, "meeting-with-persuasion"), D.seed_files(folder, "meeting-without-persuasion")
@@ -149,7 +177,7 @@ def load(folder, case, without, narrate_seed):
         out["story"] = {"seed": run.seed, "narrative": D.narrative(run), "summary": D.summary_over_seeds(wr),
                         "flats": D.flats(run, weeks), "repairs": [0] * len(weeks),
                         "values": {m: [round(run.value(m, wk), 4) for wk in weeks] for m in D.SERIES}}
-        out["roof"] = roof_story(wr, wor)
+        out["roof"] = roof_story(wr, wor, narrate_seed)
         out["meta"] = dict(wr[0].attrs)
     out["seeds"] = len(arms[0]["runs"])
     meta = out["meta"]

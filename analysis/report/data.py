@@ -19,6 +19,9 @@ import i18n  # noqa: E402
 COSTS = ["spent_subdistrict", "spent_community", "spent_courtyard"]
 SERIES = ["collection_rate", "disorder", "trust_mean", "condition_index", "move_outs"]
 EXPLORER = ["collection_rate", "disorder", "trust_mean", "move_outs", "cost"]
+# /households/civic bits (engine/model/state.h CivicFlag)
+ATTENDED, LEVY_PAID, LEVY_ASKED, PERSUADED = 1, 2, 4, 8
+LAST_ASKED, LAST_PAID, LAST_PERSUADED = 16, 32, 64
 
 
 def month_of_week(week):
@@ -68,7 +71,9 @@ class RunData:
                 self.households = dict(floor=hh.floor[idx].astype(int), stairwell=hh.stairwell[idx].astype(int),
                                        slot=hh.slot[idx].astype(int), step=hh.step.astype(int),
                                        tenure=np.asarray(hh.tenure[()])[:, idx].astype(int),
-                                       paid=np.asarray(hh.paid[()])[:, idx].astype(int))
+                                       paid=np.asarray(hh.paid[()])[:, idx].astype(int),
+                                       civic=None if hh.civic is None else np.asarray(hh.civic[()])[:, idx].astype(int))
+            self.labels = run.labels()
             self.start_date = run.start_date
             self.dates = run.dates
 
@@ -236,6 +241,66 @@ def flats(run, weeks):
         count[(s, f)] = pos[-1] + 1
     return {"stairwell": hh["stairwell"].tolist(), "floor": hh["floor"].tolist(), "pos": pos,
             "width": max(count.values()) if count else 1, "frames": frames}
+
+
+def record_after(run, step):
+    """The household record holding the state after the step an event names (events carry the step being
+    done, 0-based; the record after it has step + 1 steps done)."""
+    steps = run.households["step"]
+    later = np.flatnonzero(steps >= step + 1)
+    return int(later[0]) if later.size else len(steps) - 1
+
+
+def roof_floors(run):
+    """Who was asked, refused, came, was persuaded and paid, flat by flat and floor by floor, from the
+    household snapshots' civic flags (/households/civic); None when the file has none.
+
+    The first levy is the door-to-door one: asked and refused (asked, not paid) from its record's
+    last-levy bits. The meeting: attended from the last record's bit. The last levy event (the one the
+    meeting started, when it did): persuaded and paid from its record's last-levy bits; when the meeting
+    started no levy, the persuaded bit still set at the end and nobody paid after it."""
+    hh = run.households
+    if hh is None or hh["civic"] is None:
+        return None
+    types = run.event_types
+    ev = [e for e in run.events if int(e["courtyard"]) == run.courtyard]
+    levies = sorted((e for e in ev if types.get(int(e["type"])) == "levy"), key=lambda e: int(e["step"]))
+    meetings = sorted((e for e in ev if types.get(int(e["type"])) == "meeting"), key=lambda e: int(e["step"]))
+    civic = hh["civic"]
+    n = civic.shape[1]
+    last = civic[-1]
+    zero = np.zeros(n, dtype=int)
+    door = levies[0] if levies else None
+    after = [e for e in levies if meetings and int(e["step"]) >= int(meetings[0]["step"])]
+    if door is not None:
+        c = civic[record_after(run, int(door["step"]))]
+        asked, door_paid = (c & LAST_ASKED) > 0, (c & LAST_PAID) > 0
+    else:
+        asked, door_paid = zero > 0, zero > 0
+    attended = (last & ATTENDED) > 0 if meetings else zero > 0
+    if after:
+        c = civic[record_after(run, int(after[-1]["step"]))]
+        persuaded, paid = (c & LAST_PERSUADED) > 0, (c & LAST_PAID) > 0
+        levy_ok = bool(int(after[-1]["outcome"]))
+    else:
+        persuaded, paid = (last & PERSUADED) > 0, zero > 0
+        levy_ok = False
+    refused = asked & ~door_paid
+    occupied = hh["tenure"][-1] != 2
+    # each flat: 0 vacant or not asked, 1 paid at the door, 2 refused at the door and paid after the
+    # meeting, 3 refused and never paid
+    status = np.where(~asked, 0, np.where(door_paid, 1, np.where(paid, 2, 3)))
+    floors = []
+    for f in sorted(set(hh["floor"].tolist()), reverse=True):
+        on = hh["floor"] == f
+        floors.append({"floor": int(f), "flats": int(on.sum()), "occupied": int((on & occupied).sum()),
+                       "asked": int((on & asked).sum()), "refused": int((on & refused).sum()),
+                       "attended": int((on & attended).sum()), "persuaded": int((on & persuaded).sum()),
+                       "paid": int((on & paid).sum())})
+    return {"seed": run.seed, "door_week": int(door["step"]) if door is not None else None,
+            "meeting_week": int(meetings[0]["step"]) if meetings else None,
+            "levy_week": int(after[-1]["step"]) if after else None, "levy_ok": levy_ok,
+            "floors": floors, "status": status.tolist(), "persuaded": persuaded.astype(int).tolist()}
 
 
 def repairs_by_month(run, months):

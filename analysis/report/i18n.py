@@ -3,6 +3,10 @@
 
 Names the scenario gives (courtyards, interventions) are shown as the scenario spells them in
 English and through NAMES in Chinese; a name missing from NAMES is shown as it is in both languages.
+
+A scenario can give its own names in a second language (Scenario.labels, docs/scenario-format.md,
+"Labels"); the result file carries them as /parameters/label_*. apply_labels() puts them in front of the
+tables below: a scenario's label wins, the table is the fallback.
 """
 
 LANGS = ("zh", "en")
@@ -138,8 +142,24 @@ UI = {
     "roof_building": ("这栋楼（第 {w} 周）", "The building (week {w})"),
     "roof_arms": ("两种会议：有劝说（党员和楼长逐户劝说、提起当年一起修下水道的事）与无劝说。",
                   "Two meetings: with persuasion (party members and stairwell leads talk to their neighbours and recall paying together for the drains) and without."),
-    "roof_not_recorded": ("结果文件只记录每户是否交了物业费，没有记录每户是否交了隔热费；隔热费按事件记录的总户数显示。",
-                          "The result files record whether each flat paid the monthly fee, not the levy; the levy is shown as the counts the events record."),
+    "roof_not_recorded": ("柱状图按事件记录的户数（各种子均值）；左图是这栋楼最后一周的物业费情况。逐层的集资情况见下。",
+                          "The bars count households as the events record them (mean over the seeds); the building on the left shows the monthly fee in the last week. The levy floor by floor is below."),
+    "roof_floors": ("逐层看：谁被问到、谁拒绝、谁到会、谁被说服、谁交了钱", "Floor by floor: asked, refused, came, persuaded, paid"),
+    "roof_floors_intro": ("每格一户（种子 {seed}）。颜色：上门时就交了；上门时拒绝，会后交了；拒绝且始终没交；没被问到（空置）。圆点：被说服。表中为该种子的户数，括号内为各种子的均值。",
+                          "Each cell is a flat (seed {seed}). Colour: paid at the door; refused at the door, paid after the meeting; refused and never paid; not asked (vacant). Dot: persuaded. The table gives this seed's households, in brackets the mean over the seeds."),
+    "roof_floors_note": ("依据结果文件里每户的会议与集资标记（/households/civic）：上门收费后那一周的记录给出谁被问到、谁拒绝；最后一次集资结束后的记录给出谁被说服、谁交了钱。",
+                         "From each flat's meeting and levy flags in the result files (/households/civic): the record after the door-to-door levy gives who was asked and who refused; the record after the last levy closed gives who was persuaded and who paid."),
+    "col_floor": ("楼层", "floor"),
+    "col_asked": ("上门问到", "asked at the door"),
+    "col_refused": ("上门拒绝", "refused at the door"),
+    "col_attended": ("到会", "came to the meeting"),
+    "col_persuaded": ("被说服", "persuaded"),
+    "col_paid": ("会后交钱", "paid after the meeting"),
+    "levy_door_paid": ("上门时就交了", "paid at the door"),
+    "levy_later_paid": ("上门拒绝，会后交了", "refused at the door, paid after the meeting"),
+    "levy_never": ("拒绝且始终没交", "refused, never paid"),
+    "levy_not_asked": ("没被问到", "not asked"),
+    "all_floors": ("合计", "all floors"),
     "assumes": ("这个模型假设了什么", "What this model assumes"),
     "assumes_text": ("这是一个基于主体的模型：每户按简单规则决定是否交费、是否参会、是否搬走；院落设施会老化。各步骤的月份和强度是我们的假设，案例只给出了顺序和两年的时长。数字用于讨论“如果……会怎样”，不是预测。",
                      "This is an agent-based model: each household follows simple rules on paying, attending and moving out; the courtyard's facilities wear. The months and strengths of the steps are our assumptions: the case gives only their order and the two years. The numbers are for discussing what-ifs, not forecasts."),
@@ -178,6 +198,34 @@ NARR = {
     "meeting_on": ("议题：{what}", "on {what}"),
     "meeting_generic": ("院落事务", "the courtyard's business"),
 }
+
+
+# keys whose names came from the scenario's labels (apply_labels), for tests and provenance
+FROM_SCENARIO = set()
+
+
+def apply_labels(labels):
+    """Puts a scenario's labels ({key: (zh, en)}, empty where not given) in front of the tables: names of
+    courtyards and interventions (NAMES, NAMES_EN), package components (COMPONENTS), steps (STEP_SHORT,
+    STEP_NAMES' Chinese) and metrics (METRICS' titles)."""
+    for key, (zh, en) in labels.items():
+        FROM_SCENARIO.add(key)
+        if zh:
+            NAMES[key] = zh
+        if en:
+            NAMES_EN[key] = en
+        if key in COMPONENTS:
+            old = COMPONENTS[key]
+            COMPONENTS[key] = (zh or old[0], en or old[1])
+        if key in STEP_SHORT:
+            old = STEP_SHORT[key]
+            STEP_SHORT[key] = (zh or old[0], en or old[1])
+            if zh:
+                detail = STEP_NAMES[key][0][STEP_NAMES[key][0].index("（"):] if "（" in STEP_NAMES[key][0] else ""
+                STEP_NAMES[key] = (f"第{STEPS.index(key) + 1}步：{zh}{detail}", STEP_NAMES[key][1])
+        if key in METRICS:
+            old = METRICS[key]
+            METRICS[key] = (zh or old[0], en or old[1]) + old[2:]
 
 
 def both(pair):

@@ -110,7 +110,11 @@
         '<div class="row"><div class="col"><div id="roof-building"></div></div><div class="col"><div id="roof-chart"></div></div></div>' +
         '<div class="row"><div class="col"><h3 id="roof-arm0"></h3><ol class="story" id="roof-story0"></ol></div>' +
         '<div class="col"><h3 id="roof-arm1"></h3><ol class="story" id="roof-story1"></ol></div></div>' +
-        '<p class="note" id="roof-note"></p>';
+        '<p class="note" id="roof-note"></p>' +
+        '<h3 id="roof-floors-title"></h3><p class="intro" id="roof-floors-intro"></p>' +
+        '<div class="row"><div class="col"><div class="building" id="roof-levy0"></div><table class="floors" id="roof-floors0"></table></div>' +
+        '<div class="col"><div class="building" id="roof-levy1"></div><table class="floors" id="roof-floors1"></table></div></div>' +
+        '<p class="note" id="roof-floors-note"></p>';
       m.appendChild(r);
     }
     var a = el("section", { id: "assumes", "class": "assumes" });
@@ -284,6 +288,70 @@
     });
   }
 
+  // the building by levy: each flat coloured by what it did (data.roof_floors' status), a dot if persuaded
+  var LEVY_COLORS = ["#DDDDDD", "#009E73", "#56B4E9", "#D55E00"];
+  var LEVY_NAMES = ["levy_not_asked", "levy_door_paid", "levy_later_paid", "levy_never"];
+  function levyBuilding(id, flats, t, title) {
+    var w = flats.width, cols = 0, floors = 0;
+    flats.stairwell.forEach(function (s, i) { cols = Math.max(cols, s * (w + 1) + flats.pos[i] + 1); floors = Math.max(floors, flats.floor[i]); });
+    var box = document.getElementById(id);
+    var cell = Math.max(8, Math.min(Math.floor((box.clientWidth - 90) / (cols + 1)), Math.floor((box.clientHeight - 110) / (floors + 1))) - 3);
+    var cells = [[], [], [], []], dots = [];
+    flats.stairwell.forEach(function (s, i) {
+      var x = s * (w + 1) + flats.pos[i], y = flats.floor[i] - 1;
+      cells[t.status[i]].push([x, y]);
+      if (t.persuaded[i]) dots.push([x, y]);
+    });
+    var o = base(title);
+    o.tooltip = { show: false };
+    o.grid = { left: 70, right: 16, top: 50, bottom: 84 };
+    o.legend = { bottom: 4, textStyle: { fontSize: 15 } };
+    var xs = [], ys = [];
+    for (var c = 0; c < cols; c++) xs.push(c % (w + 1) === Math.floor((w - 1) / 2) ? F(U("stairwell"), { n: Math.floor(c / (w + 1)) + 1 }) : "");
+    for (var fl = 1; fl <= floors; fl++) ys.push(F(U("floor"), { n: fl }));
+    o.xAxis = { type: "category", data: xs, axisLine: { show: false }, axisTick: { show: false }, splitLine: { show: false },
+                axisLabel: { fontSize: 15, interval: 0 } };
+    o.yAxis = { type: "category", data: ys, axisLine: { show: false }, axisTick: { show: false }, axisLabel: { fontSize: 15 } };
+    o.series = [1, 2, 3, 0].map(function (k) {
+      return { type: "scatter", name: U(LEVY_NAMES[k]), symbol: "rect", symbolSize: cell, data: cells[k],
+               itemStyle: { color: LEVY_COLORS[k], borderColor: "#444", borderWidth: 0.6 } };
+    });
+    o.series.push({ type: "scatter", name: U("col_persuaded"), symbol: "circle", symbolSize: Math.max(5, cell * 0.38), data: dots,
+                    itemStyle: { color: "#fff", borderColor: "#000", borderWidth: 1.2 } });
+    chart(id).setOption(o, true);
+  }
+  function floorTable(id, t) {
+    var cols = ["asked", "refused", "attended", "persuaded", "paid"];
+    var h = "<thead><tr><th>" + esc(U("col_floor")) + "</th>" +
+            cols.map(function (c) { return "<th>" + esc(U("col_" + c)) + "</th>"; }).join("") + "</tr></thead><tbody>";
+    var sum = {}, msum = {};
+    t.floors.forEach(function (f, i) {
+      h += '<tr data-floor="' + f.floor + '"><th>' + esc(F(U("floor"), { n: f.floor })) + "</th>";
+      cols.forEach(function (c) {
+        sum[c] = (sum[c] || 0) + f[c];
+        msum[c] = (msum[c] || 0) + t.mean[i][c];
+        h += '<td data-col="' + c + '"><b>' + f[c] + '</b> <span class="mean">(' + t.mean[i][c] + ")</span></td>";
+      });
+      h += "</tr>";
+    });
+    h += '<tr class="total"><th>' + esc(U("all_floors")) + "</th>" + cols.map(function (c) {
+      return '<td><b>' + sum[c] + '</b> <span class="mean">(' + (+msum[c].toFixed(1)) + ")</span></td>";
+    }).join("") + "</tr></tbody>";
+    document.getElementById(id).innerHTML = h;
+  }
+  function renderRoofFloors() {
+    var RF = R.roof;
+    if (!RF.arms[0].floors) { text("roof-floors-title", ""); return; }
+    text("roof-floors-title", U("roof_floors"));
+    text("roof-floors-intro", F(U("roof_floors_intro"), { seed: RF.arms[0].floors.seed }));
+    text("roof-floors-note", U("roof_floors_note"));
+    RF.arms.forEach(function (a, k) {
+      if (!a.floors) return;
+      levyBuilding("roof-levy" + k, RF.building, a.floors, T(a.label));
+      floorTable("roof-floors" + k, a.floors);
+    });
+  }
+
   // ---------- everything in the current language ----------
   function render() {
     document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
@@ -318,7 +386,7 @@
                   label: { show: true, position: "top", fontSize: 16, formatter: function (p) { return p.value.toLocaleString("en"); } } }];
     chart("panel-cost").setOption(o, true);
     if (R.explorer) renderExplorer();
-    if (R.roof) renderRoof();
+    if (R.roof) { renderRoof(); renderRoofFloors(); }
     text("assumes-title", U("assumes"));
     text("assumes-text", U("assumes_text"));
     text("assumes-link", U("assumes_link"));

@@ -19,7 +19,7 @@ sys.path.insert(0, os.path.dirname(HERE))
 import courtyard_h5 as ch5  # noqa: E402
 import data as D  # noqa: E402
 import i18n  # noqa: E402
-from build_report import JIANGDONG, PILOT_MONTHS, ROOF, ROOF_WEEKS  # noqa: E402
+from build_report import JIANGDONG, PILOT_MONTHS, ROOF, ROOF_WEEKS, scenario_labels  # noqa: E402
 
 COLORS = {"full": "#0072B2", "without": "#CC79A7", "baseline": "#D55E00"}
 PANELS = ["collection_rate", "disorder", "trust_mean", "condition_index", "move_outs"]
@@ -50,6 +50,7 @@ def main():
     ap.add_argument("-o", "--output", required=True)
     a = ap.parse_args()
     k = 0 if a.lang == "zh" else 1
+    scenario_labels(a.folder, a.case)  # the scenarios' own names first, as on the page
     arms, courtyard, weeks, ticks = arms_of(a.folder, a.case, a.without)
     runs = {key: [D.RunData(p, courtyard) for p in files] for key, _, files in arms}
     plt = ch5.pyplot()

@@ -42,7 +42,13 @@ void close_levy(const Week& w, State& s, int32_t c) {
   for (int64_t h = h0; h < h1; ++h) {
     asked += (s.civic[h] & kLevyAsked) != 0;
     paid += (s.civic[h] & kLevyPaid) != 0;
-    s.civic[h] &= static_cast<uint8_t>(~(kLevyAsked | kLevyPaid | kPersuaded));
+    // remembered for the household snapshots only: this levy's asked / paid / persuaded
+    const uint8_t last = static_cast<uint8_t>(((s.civic[h] & kLevyAsked) ? kLastLevyAsked : 0) |
+                                              ((s.civic[h] & kLevyPaid) ? kLastLevyPaid : 0) |
+                                              ((s.civic[h] & kPersuaded) ? kLastLevyPersuaded : 0));
+    s.civic[h] &= static_cast<uint8_t>(~(kLevyAsked | kLevyPaid | kPersuaded | kLastLevyAsked | kLastLevyPaid |
+                                         kLastLevyPersuaded));
+    s.civic[h] |= last;
   }
   const double share = asked > 0 ? static_cast<double>(paid) / asked : 0.0;
   const bool success = share >= m.params.governance.levy_success_share;

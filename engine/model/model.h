@@ -243,6 +243,12 @@ struct OutputSpec {
   std::vector<int32_t> household_snapshots;  // courtyard ids whose households are recorded one by one
 };
 
+// A name in two languages for the report (Scenario.labels): not used by the model, written to the
+// result file's /parameters/label_key, label_zh and label_en.
+struct LabelSpec {
+  std::string key, zh, en;
+};
+
 struct Model {
   // run settings
   uint64_t seed = 1;
@@ -278,6 +284,7 @@ struct Model {
   std::string scenario_name;
   std::string scenario_text;
   std::string scenario_sha256;
+  std::vector<LabelSpec> labels;  // Scenario.labels, in file order
 
   int32_t ncourtyard() const { return static_cast<int32_t>(courtyards.size()); }
   int64_t nhousehold() const { return household_offset.empty() ? 0 : household_offset.back(); }

@@ -39,7 +39,17 @@ namespace courtyard {
 // kForRent / kForSale: a vacant flat on the market; a vacant flat with neither is kept empty.
 enum HouseholdFlag : uint8_t { kParty = 1, kPaid = 2, kForRent = 4, kForSale = 8 };
 // kAttended: at the last meeting; kLevyPaid / kLevyAsked: the open levy; kPersuaded: reached by persuasion.
-enum CivicFlag : uint8_t { kAttended = 1, kLevyPaid = 2, kLevyAsked = 4, kPersuaded = 8 };
+// kLastLevy*: the household's part in its courtyard's last closed levy (asked, paid, persuaded), kept
+// when the levy closes for the household snapshots (/households/civic); the model never reads them.
+enum CivicFlag : uint8_t {
+  kAttended = 1,
+  kLevyPaid = 2,
+  kLevyAsked = 4,
+  kPersuaded = 8,
+  kLastLevyAsked = 16,
+  kLastLevyPaid = 32,
+  kLastLevyPersuaded = 64,
+};
 // Institutions and practices in force in a courtyard (bit flags).
 enum Institution : uint16_t {
   kReception = 1,       // reception station in the courtyard

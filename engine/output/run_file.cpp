@@ -306,8 +306,8 @@ struct RunFile::Impl {
   bool snapshots = false;
   std::vector<int64_t> snapshot_ids;  // (nsnapshot) global household index of each
   HouseholdLayout layout;             // (nsnapshot) stairwell and floor of each
-  Handle hh_time, hh_step, hh_tenure, hh_paid;
-  std::vector<int8_t> tenure_block, paid_block;  // (block_records x nsnapshot)
+  Handle hh_time, hh_step, hh_tenure, hh_paid, hh_civic;
+  std::vector<int8_t> tenure_block, paid_block, civic_block;  // (block_records x nsnapshot)
 
   bool finished = false;
 
@@ -585,7 +585,8 @@ void RunFile::Impl::create_households(const Model& model) {
     check(H5Pset_deflate(dcpl, kDeflateLevel), what);
     Handle ds(check(H5Dcreate2(group, name, H5T_STD_I8LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), what));
     describe(ds, "1", long_name);
-    h5::write_attr_array(ds, "flag_values", H5T_STD_I8LE, H5T_NATIVE_INT8, values.size(), values.data());
+    if (!values.empty())
+      h5::write_attr_array(ds, "flag_values", H5T_STD_I8LE, H5T_NATIVE_INT8, values.size(), values.data());
     write_attr(ds, "flag_meanings", meanings);
     attach(ds, hh_time, 0, what);
     attach(ds, scale, 1, what);
@@ -595,6 +596,13 @@ void RunFile::Impl::create_households(const Model& model) {
                           "owner_occupier renter vacant");
   hh_paid = flag_series("paid", "1 if the household paid the fee at the last monthly collection (vacant: 0)",
                         {0, 1}, "not_paid paid");
+  hh_civic = flag_series("civic",
+                         "civic bit flags: the last meeting attended, the open levy asked / paid, persuaded; "
+                         "the last closed levy asked / paid / persuaded (vacant: 0)",
+                         {}, "attended levy_paid levy_asked persuaded last_levy_asked last_levy_paid "
+                             "last_levy_persuaded");
+  const int8_t masks[] = {1, 2, 4, 8, 16, 32, 64};
+  h5::write_attr_array(hh_civic, "flag_masks", H5T_STD_I8LE, H5T_NATIVE_INT8, std::size(masks), masks);
 }
 
 void RunFile::Impl::create_events() {
@@ -662,6 +670,26 @@ void RunFile::Impl::write_parameters(const Model& model) {
   Handle ds_names = write_strings(group, "intervention_name", names);
   describe(ds_names, "1", "name of each intervention of the run, by the index that /events' subject gives");
   attach(ds_names, dim, 0, "/parameters/intervention_name");
+
+  // the scenario's labels (names in a second language, for the report), on a dimension "label"
+  if (!model.labels.empty()) {
+    std::vector<std::string> key, zh, en;
+    for (const LabelSpec& l : model.labels) {
+      key.push_back(l.key);
+      zh.push_back(l.zh);
+      en.push_back(l.en);
+    }
+    Handle label_dim = make_dimension(group, "label", key.size(), false);
+    const std::pair<const char*, const std::vector<std::string>*> columns[] = {
+        {"label_key", &key}, {"label_zh", &zh}, {"label_en", &en}};
+    const char* meanings[] = {"what a label names (scenario.labels[].key)", "its Chinese name (empty: none given)",
+                              "its English name (empty: the key)"};
+    for (size_t i = 0; i < std::size(columns); ++i) {
+      Handle ds = write_strings(group, columns[i].first, *columns[i].second);
+      describe(ds, "1", meanings[i]);
+      attach(ds, label_dim, 0, std::string("/parameters/") + columns[i].first);
+    }
+  }
 }
 
 void RunFile::Impl::flush_block() {
@@ -682,6 +710,7 @@ void RunFile::Impl::flush_block() {
     append_rows(hh_step, nrecords, nrow, 0, H5T_NATIVE_INT32, step_block.data(), "/households/step");
     append_rows(hh_tenure, nrecords, nrow, n, H5T_NATIVE_INT8, tenure_block.data(), "/households/tenure");
     append_rows(hh_paid, nrecords, nrow, n, H5T_NATIVE_INT8, paid_block.data(), "/households/paid");
+    append_rows(hh_civic, nrecords, nrow, n, H5T_NATIVE_INT8, civic_block.data(), "/households/civic");
   }
   nrecords += nrow;
   nbuffered = 0;
@@ -742,6 +771,7 @@ herr_t RunFile::Impl::close_all() noexcept {
   hh_step.reset();
   hh_tenure.reset();
   hh_paid.reset();
+  hh_civic.reset();
   event_mem_type.reset();
   return file.close();
 }
@@ -814,6 +844,7 @@ RunFile::RunFile(const std::string& path, bool force, const Model& model, std::v
   im.step_block.assign(nb, 0);
   im.tenure_block.assign(nb * im.snapshot_ids.size(), 0);
   im.paid_block.assign(nb * im.snapshot_ids.size(), 0);
+  im.civic_block.assign(nb * im.snapshot_ids.size(), 0);
 
   // create everything; on failure remove what was made (the destructor does not run)
   try {
@@ -863,14 +894,16 @@ void RunFile::append_record(int32_t step, std::span<const float> courtyard_value
   if (courtyard_values.size() != nm * n || subdistrict_values.size() != nm)
     throw std::invalid_argument("run file: a record needs nmetric x ncourtyard and nmetric values");
   const size_t nh = im.snapshot_ids.size();
-  if (households.tenure.size() != nh || households.paid.size() != nh)
+  if (households.tenure.size() != nh || households.paid.size() != nh || households.civic.size() != nh)
     throw std::invalid_argument("run file: a household snapshot needs " + std::to_string(nh) +
-                                " tenure and paid values, got " + std::to_string(households.tenure.size()) +
-                                " and " + std::to_string(households.paid.size()));
+                                " tenure, paid and civic values, got " + std::to_string(households.tenure.size()) +
+                                ", " + std::to_string(households.paid.size()) + " and " +
+                                std::to_string(households.civic.size()));
   for (size_t i = 0; i < nh; ++i)
-    if (households.tenure[i] < 0 || households.tenure[i] > 2 || households.paid[i] < 0 || households.paid[i] > 1)
+    if (households.tenure[i] < 0 || households.tenure[i] > 2 || households.paid[i] < 0 || households.paid[i] > 1 ||
+        households.civic[i] < 0)
       throw std::invalid_argument("run file: household " + std::to_string(i) +
-                                  " has tenure or paid out of range (tenure 0..2, paid 0..1)");
+                                  " has tenure, paid or civic out of range (tenure 0..2, paid 0..1, civic 0..127)");
 
   // copy each metric's row into its slab of the block
   const auto r = static_cast<size_t>(im.nbuffered), nb = static_cast<size_t>(im.block_records);
@@ -881,6 +914,7 @@ void RunFile::append_record(int32_t step, std::span<const float> courtyard_value
   if (nh > 0) {
     std::copy_n(households.tenure.data(), nh, im.tenure_block.data() + r * nh);
     std::copy_n(households.paid.data(), nh, im.paid_block.data() + r * nh);
+    std::copy_n(households.civic.data(), nh, im.civic_block.data() + r * nh);
   }
   im.time_block[r] = 7.0 * step;
   im.step_block[r] = step;

@@ -12,7 +12,7 @@
 //   /parameters/scenario.txtpb  the effective scenario as text
 //   /households/...        only when model.output.household_snapshots is non-empty: the flats of
 //                          those courtyards one by one; static courtyard, slot, stairwell, floor on
-//                          the dimension "household", and tenure and paid (time, household) int8
+//                          the dimension "household", and tenure, paid and civic (time, household) int8
 //                          recorded with every record (own time scale, like /subdistrict)
 //   root attributes        engine_version, git_commit, seed, scenario_sha256, created_utc,
 //                          command_line, start_date, steps_planned, steps_done, record_every,
@@ -70,6 +70,7 @@ struct HouseholdLayout {
 struct HouseholdSnapshot {
   std::span<const int8_t> tenure;  // 0 owner-occupier, 1 renter, 2 vacant (the values of Tenure)
   std::span<const int8_t> paid;    // 1: paid at the last monthly collection, else 0 (vacant: 0)
+  std::span<const int8_t> civic;   // CivicFlag bits, 0..127 (vacant: 0)
 };
 
 class RunFile {
@@ -89,7 +90,7 @@ class RunFile {
   // subdistrict_values is (nmetric). Buffered, appended in blocks of block_records (the chunks of a
   // block are compressed in parallel with TBB). std::invalid_argument when the sizes are wrong.
   // A run with household snapshots gives each record's snapshot with it (the second form; values
-  // outside 0..2 for tenure or 0..1 for paid are std::invalid_argument); one without uses the first.
+  // outside 0..2 for tenure, 0..1 for paid or 0..127 for civic are std::invalid_argument); one without uses the first.
   void append_record(int32_t step, std::span<const float> courtyard_values,
                      std::span<const double> subdistrict_values);
   void append_record(int32_t step, std::span<const float> courtyard_values,

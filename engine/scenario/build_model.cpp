@@ -392,6 +392,7 @@ Model build_model(const LoadedScenario& loaded) {
   m.scenario_name = spec.name().empty() ? std::filesystem::path(loaded.path).stem().string() : spec.name();
   m.scenario_text = scenario_to_text(spec);
   m.scenario_sha256 = sha256_hex(m.scenario_text);
+  for (const auto& label : spec.labels()) m.labels.push_back(LabelSpec{label.key(), label.zh(), label.en()});
   return m;
 }
 

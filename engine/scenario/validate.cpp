@@ -552,6 +552,27 @@ void check_resources(Checker& c, const Scenario& s, int64_t courtyards, int64_t 
   }
 }
 
+// Labels: a key, once; a name in at least one language; one line each (they are titles on the report's
+// page). A key need not name anything of this scenario: a run derived from it (a paired baseline without
+// its interventions, a sweep's point) keeps the labels of what it dropped, unused.
+void check_labels(Checker& c, const Scenario& s) {
+  std::unordered_map<std::string, int> first;
+  for (int i = 0; i < s.labels_size(); ++i) {
+    const auto& label = s.labels(i);
+    const FieldPath lp = at({}, "labels", i);
+    if (label.key().empty()) {
+      c.fail(at(lp, "key"), "a label needs a key (the name it translates)");
+    } else if (auto [it, fresh] = first.emplace(label.key(), i); !fresh) {
+      c.fail(at(lp, "key"), "\"" + label.key() + "\" is labelled twice (also labels[" + std::to_string(it->second) + "])");
+    }
+    if (label.zh().empty() && label.en().empty()) c.fail(lp, "a label needs zh or en (or both)");
+    for (const char* field : {"zh", "en"}) {
+      const std::string& v = field == std::string_view("zh") ? label.zh() : label.en();
+      if (v.find_first_of("\n\r\t") != std::string::npos) c.fail(at(lp, field), "a label is one line (no newline or tab)");
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<Diagnostic> validate_scenario(const Scenario& s, const Locator& locator) {
@@ -692,6 +713,7 @@ std::vector<Diagnostic> validate_scenario(const Scenario& s, const Locator& loca
     if (!names.exists(s.run().output().household_snapshots(i)))
       c.fail(at(op, "household_snapshots", i), "no courtyard is named \"" + s.run().output().household_snapshots(i) + "\"");
 
+  check_labels(c, s);
   return c.take();
 }
 

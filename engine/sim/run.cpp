@@ -35,7 +35,7 @@ RunResult run_model(const Model& model, const RunOptions& options) {
   const bool writing = !options.output_path.empty();
   const std::vector<int64_t> snapshot = writing ? snapshot_households(model) : std::vector<int64_t>{};
   HouseholdLayout layout;
-  std::vector<int8_t> tenure(snapshot.size()), paid(snapshot.size());
+  std::vector<int8_t> tenure(snapshot.size()), paid(snapshot.size()), civic(snapshot.size());
   for (const int64_t h : snapshot) {
     layout.stairwell.push_back(static_cast<int16_t>(sim.state().stairwell[static_cast<size_t>(h)]));
     layout.floor.push_back(static_cast<int16_t>(sim.state().floor[static_cast<size_t>(h)]));
@@ -46,6 +46,7 @@ RunResult run_model(const Model& model, const RunOptions& options) {
       const auto h = static_cast<size_t>(snapshot[i]);
       tenure[i] = static_cast<int8_t>(s.tenure[h]);
       paid[i] = s.tenure[h] != Tenure::kVacant && (s.flags[h] & kPaid) != 0 ? 1 : 0;
+      civic[i] = s.tenure[h] != Tenure::kVacant ? static_cast<int8_t>(s.civic[h] & 0x7f) : int8_t{0};
     }
   };
 
@@ -103,7 +104,7 @@ RunResult run_model(const Model& model, const RunOptions& options) {
     t0 = std::chrono::steady_clock::now();
     if (file) {
       gather_snapshot();
-      file->append_record(sim.state().step, values, subdistrict, HouseholdSnapshot{tenure, paid});
+      file->append_record(sim.state().step, values, subdistrict, HouseholdSnapshot{tenure, paid, civic});
     }
     if (checkpointer && journal)
       checkpointer->record(sim.state().step, values, subdistrict, tenure, paid);  // empty without a file

@@ -108,8 +108,15 @@ def check_households(path, expect_courtyards, engine, c):
             and tenure.attrs.get("flag_meanings") == "owner_occupier renter vacant", "tenure has CF flag attributes")
     c.check(list(paid.attrs.get("flag_values", [])) == [0, 1] and paid.attrs.get("flag_meanings") == "not_paid paid",
             "paid has CF flag attributes")
+    if "civic" in hh:  # the CivicFlag bits (files written before it lack it)
+        civic = hh["civic"]
+        c.check(civic.dims == ("time", "household") and civic.dtype == np.int8, "households/civic is int8 (time, household)")
+        c.check(civic.values.min() >= 0 and civic.values.max() <= 127, "civic values in 0..127")
+        c.check(not np.any((tenure.values == 2) & (civic.values != 0)), "vacant flats have no civic flags")
+        c.check(list(civic.attrs.get("flag_masks", [])) == [1, 2, 4, 8, 16, 32, 64]
+                and civic.attrs.get("flag_meanings", "").split()[0] == "attended", "civic has CF flag_masks and flag_meanings")
     with h5py.File(path, "r") as f:
-        for name in ("tenure", "paid"):
+        for name in ("tenure", "paid") + (("civic",) if "civic" in f["households"] else ()):
             ds = f[f"households/{name}"]
             c.check(ds.chunks is not None and ds.compression == "gzip" and ds.maxshape[0] is None,
                     f"households/{name}: chunked, gzip, unlimited in time ({ds.chunks}, {ds.compression})")

@@ -10,6 +10,10 @@ chromium and chromium-driver, driven by python3-selenium) at 1280x720, and check
   - toggling the covenant step off in the what-if explorer shows the combination without the covenant,
     its collection, disorder, trust, move-outs and cost equal to the whatif/ HDF5 files' (mean, lowest and
     highest seed), next to the full package and the baseline;
+  - the Chinese page names the courtyard and the steps as the pilot scenario's labels do (/parameters/label_*),
+    not as analysis/report/i18n.py's table;
+  - the roof meeting, floor by floor: each arm's seed-1 asked / refused at the door / came / persuaded / paid
+    of the top and the ground floor equal those read here from the file's /households/civic flags;
   - saves screenshots of both languages (SHOTS_DIR, default WORK/shots).
 usage: report_browser_test.py COURTYARD_BINARY WORK_DIR [SHOTS_DIR]
 """
@@ -88,6 +92,41 @@ def shown(metric, x):
 def cell(metric, paths, week):
     xs = [value(p, metric, week) for p in paths]
     return f"{shown(metric, np.mean(xs))} ({shown(metric, min(xs))}–{shown(metric, max(xs))})"
+
+
+ROOF = "龙舟路60号院新五栋"
+
+
+def roof_floors(path):
+    """{floor: {asked, refused, attended, persuaded, paid}} of the roof building, from /households/civic
+    (bits: 1 attended, 8 persuaded, 16 asked in the last closed levy, 32 paid in it, 64 persuaded in it)
+    and the levy and meeting events: asked and refused at the record after the first levy, attended at
+    the last record, persuaded and paid at the record after the last levy (one after the meeting)."""
+    with h5py.File(path, "r") as f:
+        names = [n.decode() if isinstance(n, bytes) else str(n) for n in f["courtyards/name"][()]]
+        c = names.index(ROOF)
+        hh = f["households"]
+        mine = hh["courtyard"][()] == c
+        floor, civic, steps = hh["floor"][()][mine], hh["civic"][()][:, mine].astype(int), hh["step"][()]
+        types = {v: k for k, v in h5py.check_enum_dtype(f["events"].dtype["type"]).items()}
+        ev = [e for e in f["events"][()] if int(e["courtyard"]) == c]
+    levy = sorted(int(e["step"]) for e in ev if types[int(e["type"])] == "levy")
+    meeting = sorted(int(e["step"]) for e in ev if types[int(e["type"])] == "meeting")
+
+    def after(step):
+        return int(np.flatnonzero(steps >= step + 1)[0])
+    door = civic[after(levy[0])]
+    asked, refused = (door & 16) > 0, ((door & 16) > 0) & ((door & 32) == 0)
+    attended = (civic[-1] & 1) > 0
+    later = [s for s in levy if meeting and s >= meeting[0]]
+    if later:
+        last = civic[after(later[-1])]
+        persuaded, paid = (last & 64) > 0, (last & 32) > 0
+    else:
+        persuaded, paid = (civic[-1] & 8) > 0, np.zeros(len(floor), bool)
+    return {int(fl): {"asked": int((asked & (floor == fl)).sum()), "refused": int((refused & (floor == fl)).sum()),
+                      "attended": int((attended & (floor == fl)).sum()), "persuaded": int((persuaded & (floor == fl)).sum()),
+                      "paid": int((paid & (floor == fl)).sum())} for fl in set(floor.tolist())}
 
 
 def main():
@@ -189,8 +228,27 @@ def run(drv):
     check("the explorer keeps the combination across the language switch",
           drv.find_element(By.ID, "explorer-table").get_attribute("data-combo") == "1101")
     drv.save_screenshot(os.path.join(SHOTS, "report-explorer-zh.png"))
+    # the scenario's own Chinese names (Scenario.labels, /parameters/label_*) before i18n.py's table
+    with h5py.File(full[0], "r") as f:
+        labels = dict(zip(f["parameters/label_key"].asstr()[()], f["parameters/label_zh"].asstr()[()]))
+    check("the pilot's result file carries its labels", labels.get(COURTYARD) == "江东民居二区" and
+          labels.get("organisation") == "建组织", labels)
+    check("the Chinese page names the courtyard as the scenario does", "江东民居二区" in text("subtitle"), text("subtitle"))
+    step1 = drv.find_element(By.CSS_SELECTOR, "label[for=ex-toggle-organisation]").text
+    check("the Chinese page names step 1 as the scenario does (建组织, not the table's 组织)",
+          step1.startswith("第1步：建组织"), step1)
     drv.execute_script("document.getElementById('roof').scrollIntoView()")
     drv.save_screenshot(os.path.join(SHOTS, "report-roof-zh.png"))
+    # the roof, floor by floor: each arm's seed-1 numbers of the top and the ground floor, from /households/civic
+    drv.execute_script("document.getElementById('roof-floors-title').scrollIntoView()")
+    for k, arm in enumerate(("meeting-with-persuasion", "meeting-without-persuasion")):
+        want = roof_floors(os.path.join(out, "roof", arm + "-seed1.h5"))
+        for floor in (6, 1):
+            for col in ("asked", "refused", "attended", "persuaded", "paid"):
+                got = drv.find_element(By.CSS_SELECTOR, f"#roof-floors{k} tr[data-floor='{floor}'] td[data-col='{col}'] b").text
+                check(f"roof, {arm}, floor {floor}, {col}: the page shows the HDF5 file's", got == str(want[floor][col]),
+                      (got, want[floor][col]))
+    drv.save_screenshot(os.path.join(SHOTS, "report-roof-floors-zh.png"))
     print(f"screenshots: {SHOTS}")
 
     passed = sum(results)

@@ -28,6 +28,7 @@ using testing::make_sample_model;
 using testing::sample_events;
 using testing::sample_layout;
 using testing::sample_paid;
+using testing::sample_civic;
 using testing::sample_snapshot;
 using testing::sample_tenure;
 using testing::sample_metrics;
@@ -725,11 +726,11 @@ void write_snapshot_run(const std::string& path, const Model& model, int32_t las
   RunFile file(path, false, model, sample_metrics(kMetrics), kInfo, sample_layout(model));
   std::vector<float> cy;
   std::vector<double> sd;
-  std::vector<int8_t> tenure, paid;
+  std::vector<int8_t> tenure, paid, civic;
   for (int32_t s = 0; s <= last; s += model.output.record_every) {
     sample_record(kMetrics, model.ncourtyard(), s, &cy, &sd);
-    sample_snapshot(nh, s, &tenure, &paid);
-    file.append_record(s, cy, sd, HouseholdSnapshot{tenure, paid});
+    sample_snapshot(nh, s, &tenure, &paid, &civic);
+    file.append_record(s, cy, sd, HouseholdSnapshot{tenure, paid, civic});
   }
   file.finish(complete, last);
 }
@@ -808,8 +809,8 @@ TEST_F(RunFileTest, HouseholdSnapshotsRoundTrip) {
   H5 stairwell_type(H5Dget_type(stairwell));
   EXPECT_GT(H5Tequal(stairwell_type, H5T_STD_I16LE), 0);
 
-  // tenure and paid: (time, household) int8, every value as given, chunked and deflated
-  for (const char* var : {"tenure", "paid"}) {
+  // tenure, paid and civic: (time, household) int8, every value as given, chunked and deflated
+  for (const char* var : {"tenure", "paid", "civic"}) {
     SCOPED_TRACE(var);
     const std::string p = std::string("/households/") + var;
     H5 ds(H5Dopen2(file, p.c_str(), H5P_DEFAULT));
@@ -836,8 +837,9 @@ TEST_F(RunFileTest, HouseholdSnapshotsRoundTrip) {
     ASSERT_EQ(values.size(), kRecords * nh);
     for (int32_t r = 0; r < kRecords; ++r)
       for (size_t i = 0; i < nh; ++i) {
-        const int8_t expected =
-            std::string(var) == "tenure" ? sample_tenure(r * kEvery, i) : sample_paid(r * kEvery, i);
+        const int8_t expected = std::string(var) == "tenure" ? sample_tenure(r * kEvery, i)
+                                : std::string(var) == "paid" ? sample_paid(r * kEvery, i)
+                                                             : sample_civic(r * kEvery, i);
         ASSERT_EQ(values[static_cast<size_t>(r) * nh + i], expected) << "record " << r << " household " << i;
       }
   }
@@ -857,6 +859,15 @@ TEST_F(RunFileTest, HouseholdSnapshotsRoundTrip) {
   EXPECT_EQ(flag_values[2], 2);
   H5 paid(H5Dopen2(file, "/households/paid", H5P_DEFAULT));
   EXPECT_EQ(attr_string(paid, "flag_meanings"), "not_paid paid");
+  H5 civic(H5Dopen2(file, "/households/civic", H5P_DEFAULT));
+  EXPECT_EQ(attr_string(civic, "flag_meanings"),
+            "attended levy_paid levy_asked persuaded last_levy_asked last_levy_paid last_levy_persuaded");
+  H5 masks(H5Aopen(civic, "flag_masks", H5P_DEFAULT));
+  int8_t mask_values[7] = {};
+  ASSERT_GE(H5Aread(masks, H5T_NATIVE_INT8, mask_values), 0);
+  EXPECT_EQ(mask_values[0], 1);
+  EXPECT_EQ(mask_values[6], 64);
+  EXPECT_LE(H5Aexists(civic, "flag_values"), 0);  // bits, not values
 
   // and `courtyard info` mentions them
   const std::string text = describe_run_file(path("run.h5"));
@@ -906,21 +917,25 @@ TEST_F(RunFileTest, BadSnapshotInputsAreRejected) {
   EXPECT_FALSE(fs::exists(path("a.h5")));
 
   RunFile file(path("a.h5"), false, model, sample_metrics(kMetrics), kInfo, sample_layout(model));
-  std::vector<int8_t> tenure(12, 0), paid(12, 1);
+  std::vector<int8_t> tenure(12, 0), paid(12, 1), civic(12, 0);
   EXPECT_THROW(file.append_record(0, cy, sd), std::invalid_argument);  // the snapshot is missing
-  EXPECT_THROW(file.append_record(0, cy, sd, HouseholdSnapshot{std::span<const int8_t>(tenure).first(11), paid}),
+  EXPECT_THROW(file.append_record(0, cy, sd, HouseholdSnapshot{std::span<const int8_t>(tenure).first(11), paid, civic}),
                std::invalid_argument);
   tenure[3] = 3;
-  EXPECT_THROW(file.append_record(0, cy, sd, HouseholdSnapshot{tenure, paid}), std::invalid_argument);
+  EXPECT_THROW(file.append_record(0, cy, sd, HouseholdSnapshot{tenure, paid, civic}), std::invalid_argument);
   tenure[3] = 2;
   paid[5] = 2;
-  EXPECT_THROW(file.append_record(0, cy, sd, HouseholdSnapshot{tenure, paid}), std::invalid_argument);
+  EXPECT_THROW(file.append_record(0, cy, sd, HouseholdSnapshot{tenure, paid, civic}), std::invalid_argument);
   paid[5] = 0;
-  file.append_record(0, cy, sd, HouseholdSnapshot{tenure, paid});  // now well formed
+  civic[7] = -1;  // outside 0..127
+  EXPECT_THROW(file.append_record(0, cy, sd, HouseholdSnapshot{tenure, paid, civic}), std::invalid_argument);
+  civic[7] = 9;
+  file.append_record(0, cy, sd, HouseholdSnapshot{tenure, paid, civic});  // now well formed
   file.finish(false, 0);
   H5 f(H5Fopen(path("a.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
   EXPECT_EQ(read_all<int8_t>(f, "/households/tenure", H5T_NATIVE_INT8), tenure);  // nothing rejected got in
   EXPECT_EQ(read_all<int8_t>(f, "/households/paid", H5T_NATIVE_INT8), paid);
+  EXPECT_EQ(read_all<int8_t>(f, "/households/civic", H5T_NATIVE_INT8), civic);
 }
 
 TEST_F(RunFileTest, DescribeRejectsWhatIsNotAResultFile) {

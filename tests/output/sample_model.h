@@ -137,13 +137,18 @@ inline int8_t sample_tenure(int32_t step, size_t i) {
 inline int8_t sample_paid(int32_t step, size_t i) {
   return sample_tenure(step, i) == 2 ? 0 : static_cast<int8_t>((static_cast<size_t>(step) + 3 * i) % 5 < 3);
 }
+inline int8_t sample_civic(int32_t step, size_t i) {
+  return sample_tenure(step, i) == 2 ? 0 : static_cast<int8_t>((static_cast<size_t>(step) * 7 + 5 * i) % 128);
+}
 inline void sample_snapshot(size_t nhousehold, int32_t step, std::vector<int8_t>* tenure,
-                            std::vector<int8_t>* paid) {
+                            std::vector<int8_t>* paid, std::vector<int8_t>* civic) {
   tenure->resize(nhousehold);
   paid->resize(nhousehold);
+  civic->resize(nhousehold);
   for (size_t i = 0; i < nhousehold; ++i) {
     (*tenure)[i] = sample_tenure(step, i);
     (*paid)[i] = sample_paid(step, i);
+    (*civic)[i] = sample_civic(step, i);
   }
 }
 

@@ -67,15 +67,15 @@ int main(int argc, char** argv) {
     }
     std::vector<float> cy;
     std::vector<double> sd;
-    std::vector<int8_t> tenure, paid;
+    std::vector<int8_t> tenure, paid, civic;
     int done = 0;
     double writing = 0;  // seconds inside append_record and finish, without making the values
     for (int s = 0; s <= steps; s += every) {
       if (interrupt_at >= 0 && s > interrupt_at) break;
       testing::sample_record(nmetric, ncourtyard, s, &cy, &sd);
-      testing::sample_snapshot(nhousehold, s, &tenure, &paid);
+      testing::sample_snapshot(nhousehold, s, &tenure, &paid, &civic);
       const auto w0 = std::chrono::steady_clock::now();
-      file.append_record(s, cy, sd, HouseholdSnapshot{tenure, paid});
+      file.append_record(s, cy, sd, HouseholdSnapshot{tenure, paid, civic});
       writing += std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
       done = s;
     }

@@ -87,6 +87,18 @@ TEST(BuildModel, CaseScenariosCarryTheCaseNames) {
   EXPECT_EQ(roof.courtyards[0].name, "龙舟路60号院新五栋");
   EXPECT_EQ(roof.community_names[static_cast<size_t>(roof.courtyards[0].community)], "牛沙路");
   EXPECT_EQ(roof.output.household_snapshots, (std::vector<int32_t>{0}));
+  // the case's names in the other language (Scenario.labels), for the report
+  auto label = [](const Model& m, const std::string& key) {
+    for (const LabelSpec& l : m.labels)
+      if (l.key == key) return l;
+    return LabelSpec{};
+  };
+  EXPECT_EQ(label(roof, "龙舟路60号院新五栋").en, "Longzhou Road No. 60, new building 5 (龙舟路60号院新五栋)");
+  EXPECT_EQ(label(roof, "courtyard meeting on the insulation").zh, "院落会议：屋顶隔热");
+  const Model pilot = model("jiangdong_minju_pilot");
+  EXPECT_EQ(label(pilot, "Jiangdong Minju Zone 2").zh, "江东民居二区");
+  EXPECT_EQ(label(pilot, "organisation").zh, "建组织");
+  EXPECT_EQ(label(pilot, "services").zh, "强服务");
   for (const char* name : {"jiangdong_minju_pilot", "jiangdong_minju_baseline", "demo_district"}) {
     const Model m = model(name);
     EXPECT_EQ(m.subdistrict_name, "双桂路街道") << name;

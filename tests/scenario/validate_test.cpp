@@ -377,6 +377,31 @@ TEST(Validate, HouseholdSnapshotsNameCourtyards) {
                       "run.output.household_snapshots[0]"));
 }
 
+// Scenario.labels: names in a second language for the report; each key once, with a name.
+TEST(Validate, LabelsHaveAKeyOnceAndAName) {
+  const std::string base = R"(
+    name: "pilot" subdistrict { name: "双桂路街道" } communities { name: "牛沙路" }
+    courtyards { name: "Zone 2" community: "牛沙路" households: 10 stairwells: 1 }
+    courtyard_kinds { name: "old" count: 2 }
+    interventions { name: "clean-up" cleaning { } }
+  )";
+  const auto ok = problems_of(base + R"(
+    labels { key: "Zone 2" zh: "江东民居二区" } labels { key: "old-2" zh: "老旧院落二" }
+    labels { key: "old" zh: "老旧院落" } labels { key: "clean-up" zh: "清洁行动" }
+    labels { key: "双桂路街道" en: "Shuangguilu subdistrict" } labels { key: "牛沙路" en: "Niushalu" }
+    labels { key: "pilot" zh: "试点" } labels { key: "covenant" zh: "定公约" } labels { key: "organisation" zh: "建组织" }
+    labels { key: "collection_rate" zh: "物业费收缴率" en: "fee collection" }
+  )");
+  EXPECT_TRUE(ok.empty()) << joined(ok);
+  // a key that names nothing here is kept, unused (a paired baseline drops the interventions it names)
+  const auto unused = problems_of(base + R"(labels { key: "Zone 3" zh: "三区" })");
+  EXPECT_TRUE(unused.empty()) << joined(unused);
+  EXPECT_TRUE(rejects(problems_of(base + R"(labels { key: "Zone 2" zh: "二区" } labels { key: "Zone 2" zh: "又二区" })"),
+                      "labels[1].key"));
+  EXPECT_TRUE(rejects(problems_of(base + R"(labels { zh: "二区" })"), "labels[0].key"));
+  EXPECT_TRUE(rejects(problems_of(base + R"(labels { key: "Zone 2" })"), "labels[0]"));
+  EXPECT_TRUE(rejects(problems_of(base + R"(labels { key: "Zone 2" zh: "二\n区" })"), "labels[0].zh"));
+}
 
 TEST(Validate, ChineseNamesAreValid) {
   const auto ds = problems_of(R"(
