@@ -16,7 +16,7 @@
 namespace courtyard {
 
 // Bumped whenever the checkpoint's layout changes in a way an older reader would misread.
-inline constexpr int64_t kCheckpointFormatVersion = 1;
+inline constexpr int64_t kCheckpointFormatVersion = 2;  // 2: records journal the civic snapshot too
 
 // The checkpoint and journal files of a result file: OUT.h5.ckpt and OUT.h5.journal.
 std::string checkpoint_path(const std::string& output);

@@ -78,7 +78,7 @@ RunResult run_model(const Model& model, const RunOptions& options) {
     RunCheckpointer::Replay replay;
     replay.record = [&](const RunCheckpointer::Record& r) {
       if (options.on_record) options.on_record(r.step, r.values, r.subdistrict);
-      if (file) file->append_record(r.step, r.values, r.subdistrict, HouseholdSnapshot{r.tenure, r.paid});
+      if (file) file->append_record(r.step, r.values, r.subdistrict, HouseholdSnapshot{r.tenure, r.paid, r.civic});
       if (result.first_subdistrict.empty()) result.first_subdistrict.assign(r.subdistrict.begin(), r.subdistrict.end());
       subdistrict.assign(r.subdistrict.begin(), r.subdistrict.end());
     };
@@ -107,7 +107,7 @@ RunResult run_model(const Model& model, const RunOptions& options) {
       file->append_record(sim.state().step, values, subdistrict, HouseholdSnapshot{tenure, paid, civic});
     }
     if (checkpointer && journal)
-      checkpointer->record(sim.state().step, values, subdistrict, tenure, paid);  // empty without a file
+      checkpointer->record(sim.state().step, values, subdistrict, tenure, paid, civic);  // empty without a file
     result.write_seconds += since(t0);
   };
 

@@ -54,7 +54,7 @@ RunCheckpointer::RunCheckpointer(const Model& model, const RunOptions& options, 
   info_.checkpoint_every = every_;
 
   // the records and events up to the checkpoint, in run order
-  const size_t record_bytes = 4 + nvalues_ * sizeof(float) + nmetric_ * sizeof(double) + 2 * nsnapshot_;
+  const size_t record_bytes = 4 + nvalues_ * sizeof(float) + nmetric_ * sizeof(double) + 3 * nsnapshot_;
   std::vector<Event> events;
   Journal::replay(journal_path_, static_cast<uint64_t>(saved.journal_bytes),
                   [&](uint32_t kind, std::span<const unsigned char> payload) {
@@ -74,10 +74,11 @@ RunCheckpointer::RunCheckpointer(const Model& model, const RunOptions& options, 
                       std::vector<double> sd(nmetric_);
                       std::memcpy(sd.data(), p, nmetric_ * sizeof(double));
                       p += nmetric_ * sizeof(double);
-                      std::vector<int8_t> tenure(nsnapshot_), paid(nsnapshot_);
+                      std::vector<int8_t> tenure(nsnapshot_), paid(nsnapshot_), civic(nsnapshot_);
                       std::memcpy(tenure.data(), p, nsnapshot_);
                       std::memcpy(paid.data(), p + nsnapshot_, nsnapshot_);
-                      replay.record(Record{step, values, sd, tenure, paid});
+                      std::memcpy(civic.data(), p + 2 * nsnapshot_, nsnapshot_);
+                      replay.record(Record{step, values, sd, tenure, paid, civic});
                       ++records_;
                     } else if (kind == kEventsFrame) {
                       if (payload.size() % sizeof(Event) != 0)
@@ -100,9 +101,11 @@ RunCheckpointer::RunCheckpointer(const Model& model, const RunOptions& options, 
 }
 
 void RunCheckpointer::record(int32_t step, std::span<const float> values, std::span<const double> subdistrict,
-                             std::span<const int8_t> tenure, std::span<const int8_t> paid) {
+                             std::span<const int8_t> tenure, std::span<const int8_t> paid,
+                             std::span<const int8_t> civic) {
   journal_->append(kRecordFrame, {as_bytes_of(std::span<const int32_t>(&step, 1)), as_bytes_of(values),
-                                  as_bytes_of(subdistrict), as_bytes_of(tenure), as_bytes_of(paid)});
+                                  as_bytes_of(subdistrict), as_bytes_of(tenure), as_bytes_of(paid),
+                                  as_bytes_of(civic)});
   ++records_;
 }
 

@@ -24,7 +24,7 @@ class RunCheckpointer {
     int32_t step;
     std::span<const float> values;
     std::span<const double> subdistrict;
-    std::span<const int8_t> tenure, paid;
+    std::span<const int8_t> tenure, paid, civic;
   };
   struct Replay {
     std::function<void(const Record&)> record;
@@ -42,7 +42,7 @@ class RunCheckpointer {
   int64_t events() const { return events_; }
 
   void record(int32_t step, std::span<const float> values, std::span<const double> subdistrict,
-              std::span<const int8_t> tenure, std::span<const int8_t> paid);
+              std::span<const int8_t> tenure, std::span<const int8_t> paid, std::span<const int8_t> civic);
   void events(std::span<const Event> events);
   // Whether a checkpoint is due after the step just done (every N weeks, never at the last).
   bool due(int32_t step) const { return every_ > 0 && step % every_ == 0 && step < steps_; }
