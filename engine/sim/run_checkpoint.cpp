@@ -75,9 +75,11 @@ RunCheckpointer::RunCheckpointer(const Model& model, const RunOptions& options, 
                       std::memcpy(sd.data(), p, nmetric_ * sizeof(double));
                       p += nmetric_ * sizeof(double);
                       std::vector<int8_t> tenure(nsnapshot_), paid(nsnapshot_), civic(nsnapshot_);
-                      std::memcpy(tenure.data(), p, nsnapshot_);
-                      std::memcpy(paid.data(), p + nsnapshot_, nsnapshot_);
-                      std::memcpy(civic.data(), p + 2 * nsnapshot_, nsnapshot_);
+                      if (nsnapshot_ > 0) {  // memcpy into an empty vector's null data() is undefined
+                        std::memcpy(tenure.data(), p, nsnapshot_);
+                        std::memcpy(paid.data(), p + nsnapshot_, nsnapshot_);
+                        std::memcpy(civic.data(), p + 2 * nsnapshot_, nsnapshot_);
+                      }
                       replay.record(Record{step, values, sd, tenure, paid, civic});
                       ++records_;
                     } else if (kind == kEventsFrame) {
