@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "calibrate/calibrate.h"
+#include "core/file_io.h"
 #include "courtyard/v1/calibrate.pb.h"
 #include "model/metric_table.h"
 #include "scenario/detail.h"
@@ -47,42 +48,14 @@ class Checker {
   const sd::Locator& locator_;
 };
 
-std::string read_file(const std::string& path) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) throw IoError("cannot read " + path + ": is a folder");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError("cannot read " + path + ": " + std::strerror(errno));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw IoError("cannot read " + path);
-  return buffer.str();
-}
+// Read with read(2): a read error part way is an error, not the end of the file (core/file_io.h).
+std::string read_file(const std::string& path) { return read_whole_file(path, ""); }
 
 std::string resolve(const std::string& dir, const std::string& p) {
   const fs::path path(p);
   return path.is_absolute() || dir.empty() ? path.lexically_normal().string() : (fs::path(dir) / path).lexically_normal().string();
 }
 
-// The scenario field a --set path ends in (nullptr if none).
-const pb::FieldDescriptor* resolve_field(const std::string& path) {
-  const pb::Descriptor* type = v1::Scenario::descriptor();
-  const pb::FieldDescriptor* f = nullptr;
-  size_t i = 0;
-  while (i <= path.size()) {
-    size_t end = path.find('.', i);
-    if (end == std::string::npos) end = path.size();
-    std::string segment = path.substr(i, end - i);
-    const size_t bracket = segment.find('[');
-    if (bracket != std::string::npos) segment.resize(bracket);
-    if (!type) return nullptr;
-    f = type->FindFieldByName(segment);
-    if (!f) f = type->FindFieldByCamelcaseName(segment);
-    if (!f) return nullptr;
-    type = f->message_type();
-    i = end + 1;
-  }
-  return f;
-}
 
 bool valid_column_name(const std::string& name) {
   if (name.empty()) return false;
@@ -155,7 +128,7 @@ void check_parameters(Checker& c, const v1::Calibration& spec, Setup& s, bool ba
     } else if (!paths.insert(p.path()).second) {
       c.fail(field(pp, "path"), "\"" + p.path() + "\" is fitted by an earlier parameter too");
       ok = false;
-    } else if (const pb::FieldDescriptor* f = resolve_field(p.path()); !f) {
+    } else if (const pb::FieldDescriptor* f = sd::override_field(p.path()); !f) {
       c.fail(field(pp, "path"), "\"" + p.path() + "\" does not name a field of the scenario (a path as in --set)");
       ok = false;
     } else {

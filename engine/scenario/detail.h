@@ -142,6 +142,9 @@ inline constexpr const char* kUtf8Advice = "text in a scenario must be UTF-8";
 // Applies --set[index]; returns where later problems with the field it set are to be reported.
 // Throws UsageError (malformed) or ScenarioError (bad path or value).
 OverrideSite apply_override_site(courtyard::v1::Scenario* spec, const std::string& assignment, int index);
+// The scenario field a --set path ends in ("courtyard_kinds[0].tenure.renter" -> renter), nullptr if the
+// path names none; indices are not checked. Sweep axes and calibration parameters name fields this way.
+const google::protobuf::FieldDescriptor* override_field(const std::string& path);
 
 // Creates run, run.output, subdistrict, behaviour and its parts, sets every unset field that has a
 // schema default (recursively, in present messages only) and adds a "default" community if none.

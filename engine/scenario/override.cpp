@@ -237,6 +237,26 @@ OverrideSite apply_override_site(courtyard::v1::Scenario* spec, const std::strin
   return {path, {parser.where(), 1, value_column}};
 }
 
+const google::protobuf::FieldDescriptor* override_field(const std::string& path) {
+  const google::protobuf::Descriptor* type = courtyard::v1::Scenario::descriptor();
+  const google::protobuf::FieldDescriptor* field = nullptr;
+  size_t i = 0;
+  while (i <= path.size()) {
+    size_t end = path.find('.', i);
+    if (end == std::string::npos) end = path.size();
+    std::string segment = path.substr(i, end - i);
+    const size_t bracket = segment.find('[');
+    if (bracket != std::string::npos) segment.resize(bracket);
+    if (!type) return nullptr;
+    field = type->FindFieldByName(segment);
+    if (!field) field = type->FindFieldByCamelcaseName(segment);
+    if (!field) return nullptr;
+    type = field->message_type();
+    i = end + 1;
+  }
+  return field;
+}
+
 }  // namespace scenario_detail
 
 void apply_override(courtyard::v1::Scenario* spec, const std::string& assignment, int index) {

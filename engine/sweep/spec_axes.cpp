@@ -19,26 +19,6 @@ namespace {
 
 namespace pb = google::protobuf;
 
-// The scenario field a --set path ends in (nullptr if the path does not name one).
-const pb::FieldDescriptor* resolve_field(const std::string& path) {
-  const pb::Descriptor* type = v1::Scenario::descriptor();
-  const pb::FieldDescriptor* field = nullptr;
-  size_t i = 0;
-  while (i <= path.size()) {
-    size_t end = path.find('.', i);
-    if (end == std::string::npos) end = path.size();
-    std::string segment = path.substr(i, end - i);
-    const size_t bracket = segment.find('[');
-    if (bracket != std::string::npos) segment.resize(bracket);
-    if (!type) return nullptr;
-    field = type->FindFieldByName(segment);
-    if (!field) field = type->FindFieldByCamelcaseName(segment);
-    if (!field) return nullptr;
-    type = field->message_type();
-    i = end + 1;
-  }
-  return field;
-}
 
 bool is_identifier(const std::string& s) {
   if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
@@ -153,7 +133,7 @@ bool read_values(Checker& c, const v1::Axis& a, const sd::FieldPath& ap, Axis& a
 
 // The field's type for a one-field axis: integer fields take whole numbers.
 void check_field_type(Checker& c, const v1::Axis& a, const sd::FieldPath& ap, Axis& axis) {
-  const pb::FieldDescriptor* f = resolve_field(axis.path);
+  const pb::FieldDescriptor* f = sd::override_field(axis.path);
   if (!f) return;  // a bad path: reported at the design points
   const auto t = f->cpp_type();
   axis.integer = t == pb::FieldDescriptor::CPPTYPE_INT32 || t == pb::FieldDescriptor::CPPTYPE_INT64 ||
