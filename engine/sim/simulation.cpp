@@ -174,7 +174,10 @@ void Simulation::gather_events() {
 
 // Movers (marked by move_out with their ability) look for a vacant flat on the market in another
 // courtyard of their community, chosen with probability proportional to vacancies x attractiveness.
-// Computed from the state at the start of the phase; applied in ascending courtyard and slot order.
+// Computed from the state at the start of the phase; applied in ascending courtyard and slot order
+// within each community. A mover only ever lands in its own community and every draw is keyed by
+// (courtyard, slot, step), so the communities are independent: they run in parallel, each in that
+// order, and the result does not depend on the thread count.
 void Simulation::relocate_within_communities() {
   const Model& m = model_;
   State& s = state_;
@@ -188,42 +191,48 @@ void Simulation::relocate_within_communities() {
       vacancy_cursor_[c] = first_household(m, c);
     }
   });
-  for (int32_t k = 0; k < m.ncommunity(); ++k) {
-    const int64_t first = m.community_offset[k];
-    const int32_t* members = m.community_courtyards.data() + first;
-    const int32_t n = m.community_offset[k + 1] - m.community_offset[k];
-    if (n < 2) continue;
-    // cumulative attraction over the community's courtyards, in id order
-    double total = 0;
-    for (int32_t i = 0; i < n; ++i) cumulative_[first + i] = (total += attraction_[members[i]]);
-    if (total <= 0) continue;
-    const double* cum = cumulative_.data() + first;
-    for (int32_t i = 0; i < n; ++i) {
-      const int32_t c = members[i];
-      if (s.leavers[c] == 0) continue;
-      for (int64_t h = first_household(m, c); h < end_household(m, c); ++h) {
-        if (s.mover_ability[h] < 0) continue;
-        const float ability = s.mover_ability[h];
-        s.mover_ability[h] = -1.f;
-        Stream r(m.seed, Purpose::kRelocate, static_cast<uint32_t>(c), static_cast<uint32_t>(h - first_household(m, c)),
-                 static_cast<uint32_t>(state_.step));
-        // pick a destination courtyard
-        const double x = r.uniform() * total;
-        const int32_t j = static_cast<int32_t>(std::upper_bound(cum, cum + n, x) - cum);
-        const int32_t dest = members[std::min(j, n - 1)];
-        if (dest == c) continue;  // the best flat on offer was back home: leaves the community instead
-        // the next vacant flat on the market there
-        int64_t& cursor = vacancy_cursor_[dest];
-        while (cursor < end_household(m, dest) &&
-               (occupied(s, cursor) || !(s.flags[cursor] & (kForRent | kForSale))))
-          ++cursor;
-        if (cursor == end_household(m, dest)) continue;  // filled up this week: leaves the community
-        settle_newcomer(m, s, dest, cursor, Tenure::kRenter, ability,
-                        static_cast<uint32_t>(cursor - first_household(m, dest)) | 0x80000000u,
-                        static_cast<uint32_t>(state_.step));
-        s.move_ins[dest] += 1;
+  tbb::parallel_for(tbb::blocked_range<int32_t>(0, m.ncommunity(), 1), [&](const tbb::blocked_range<int32_t>& r) {
+    for (int32_t k = r.begin(); k < r.end(); ++k) relocate_in_community(k);
+  });
+}
+
+void Simulation::relocate_in_community(int32_t k) {
+  const Model& m = model_;
+  State& s = state_;
+  const int64_t first = m.community_offset[k];
+  const int32_t* members = m.community_courtyards.data() + first;
+  const int32_t n = m.community_offset[k + 1] - m.community_offset[k];
+  if (n < 2) return;
+  // cumulative attraction over the community's courtyards, in id order
+  double total = 0;
+  for (int32_t i = 0; i < n; ++i) cumulative_[first + i] = (total += attraction_[members[i]]);
+  if (total <= 0) return;
+  const double* cum = cumulative_.data() + first;
+  for (int32_t i = 0; i < n; ++i) {
+    const int32_t c = members[i];
+    if (s.leavers[c] == 0) continue;
+    for (int64_t h = first_household(m, c); h < end_household(m, c); ++h) {
+      if (s.mover_ability[h] < 0) continue;
+      const float ability = s.mover_ability[h];
+      s.mover_ability[h] = -1.f;
+      Stream r(m.seed, Purpose::kRelocate, static_cast<uint32_t>(c), static_cast<uint32_t>(h - first_household(m, c)),
+               static_cast<uint32_t>(state_.step));
+      // pick a destination courtyard
+      const double x = r.uniform() * total;
+      const int32_t j = static_cast<int32_t>(std::upper_bound(cum, cum + n, x) - cum);
+      const int32_t dest = members[std::min(j, n - 1)];
+      if (dest == c) continue;  // the best flat on offer was back home: leaves the community instead
+      // the next vacant flat on the market there
+      int64_t& cursor = vacancy_cursor_[dest];
+      while (cursor < end_household(m, dest) &&
+             (occupied(s, cursor) || !(s.flags[cursor] & (kForRent | kForSale))))
         ++cursor;
-      }
+      if (cursor == end_household(m, dest)) continue;  // filled up this week: leaves the community
+      settle_newcomer(m, s, dest, cursor, Tenure::kRenter, ability,
+                      static_cast<uint32_t>(cursor - first_household(m, dest)) | 0x80000000u,
+                      static_cast<uint32_t>(state_.step));
+      s.move_ins[dest] += 1;
+      ++cursor;
     }
   }
 }

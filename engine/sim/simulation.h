@@ -83,6 +83,7 @@ class Simulation {
   void run_lasting(const InterventionSpec& iv, const Week& w, int64_t slot, int32_t c);
   void order_targets(size_t i, double cost_per_courtyard, double cost_per_household);
   void relocate_within_communities();
+  void relocate_in_community(int32_t k);  // one community's movers, in courtyard and slot order
   void gather_events();
 
   // The data members, declared through two tables so that a checkpoint (sim/checkpoint.cpp) saves every
