@@ -16,7 +16,15 @@ import types
 
 
 def import_mesa():
-    """Returns (version, how) or raises ImportError when Mesa's core cannot be imported."""
+    """Returns (version, how) or raises ImportError when Mesa 2.x's core cannot be imported (the port is
+    written for Mesa 2.4's API: Agent(unique_id, model), mesa.time's schedulers)."""
+    version, how = _import_any_mesa()
+    if not version.startswith("2."):
+        raise ImportError(f"Mesa {version} found at {sys.modules['mesa'].__path__}; the port needs Mesa 2.4")
+    return version, how
+
+
+def _import_any_mesa():
     try:
         import mesa  # noqa: F401  (the whole package, as a Mesa user would)
         import mesa.agent  # noqa: F401
