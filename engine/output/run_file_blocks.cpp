@@ -14,7 +14,10 @@
 #include <algorithm>
 #include <bit>
 #include <cstddef>
+#include <cstdint>
+#include <cstdio>
 #include <limits>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -58,17 +61,17 @@ void pack_chunk(const std::vector<float>& slab, size_t m, size_t nmetric, size_t
   shuffled->resize(nchunk * sizeof(float));
   unsigned char* planes = shuffled->data();
   const uint32_t nan_bits = std::bit_cast<uint32_t>(std::numeric_limits<float>::quiet_NaN());
-  for (size_t r = 0; r < chunk_rows; ++r) {
-    const float* src = r < nrow ? slab.data() + (r * nmetric + m) * n : nullptr;
-    const size_t i0 = r * n;
-    for (size_t c = 0; c < n; ++c) {
-      const uint32_t bits = src != nullptr ? std::bit_cast<uint32_t>(src[c]) : nan_bits;
-      planes[i0 + c] = static_cast<unsigned char>(bits);
-      planes[nchunk + i0 + c] = static_cast<unsigned char>(bits >> 8);
-      planes[2 * nchunk + i0 + c] = static_cast<unsigned char>(bits >> 16);
-      planes[3 * nchunk + i0 + c] = static_cast<unsigned char>(bits >> 24);
-    }
+  auto put = [&](size_t i, uint32_t bits) {
+    planes[i] = static_cast<unsigned char>(bits);
+    planes[nchunk + i] = static_cast<unsigned char>(bits >> 8);
+    planes[2 * nchunk + i] = static_cast<unsigned char>(bits >> 16);
+    planes[3 * nchunk + i] = static_cast<unsigned char>(bits >> 24);
+  };
+  for (size_t r = 0; r < std::min(nrow, chunk_rows); ++r) {
+    const float* src = slab.data() + (r * nmetric + m) * n;
+    for (size_t c = 0; c < n; ++c) put(r * n + c, std::bit_cast<uint32_t>(src[c]));
   }
+  for (size_t i = std::min(nrow, chunk_rows) * n; i < nchunk; ++i) put(i, nan_bits);
   uLongf size = compressBound(static_cast<uLong>(shuffled->size()));
   out->resize(size);
   const int rc = compress2(out->data(), &size, planes, static_cast<uLong>(shuffled->size()),
