@@ -252,8 +252,9 @@ int cmd_run(int argc, char** argv, const std::string& command_line) {
                 format_date(model.start_date).c_str(), static_cast<unsigned long long>(model.seed), threads);
     if (r.resumed_from >= 0)
       std::printf("resumed    at week %d from %s\n", r.resumed_from, checkpoint_path(output).c_str());
-    std::printf("time       %.2f s, %.3g household-steps/s (metrics %.2f s, output %.2f s)\n", r.seconds,
-                r.seconds > 0 ? r.household_steps / r.seconds : 0.0, r.record_seconds, r.write_seconds);
+    std::printf("time       %.2f s, %.3g household-steps/s (metrics %.2f s, output %.2f s; writer thread %.2f s)\n",
+                r.seconds, r.seconds > 0 ? r.household_steps / r.seconds : 0.0, r.record_seconds, r.write_seconds,
+                r.write_background_seconds);
     std::printf("phases    ");
     for (int i = 0; i < static_cast<int>(Phase::kCount); ++i)
       std::printf(" %s %.2fs%s", phase_name(static_cast<Phase>(i)), r.phase_seconds[i],

@@ -23,6 +23,15 @@
 // finished; a run that fails on I/O leaves nothing under the final name (a run whose state went
 // non-finite is kept, marked failed). Creating a file removes the stale temporary files of processes
 // that are gone (.NAME.tmp-PID in the same folder, for any NAME, whose PID does not exist).
+//
+// Writing happens off the caller's thread: a writer thread of the file's own makes every HDF5 call
+// and compresses the chunks (in parallel, in a task arena as wide as the caller's) while the caller
+// goes on; records are copied into buffers of one chunk's records (slabs) that are handed over when
+// full. Memory is bounded (RunFileBuffers): at most `slabs` slab buffers, the compressed chunks of
+// one block, and `event_buffers` buffers of 4096 events. The file's bytes are those of writing each
+// block in one piece on the caller's thread: the same HDF5 calls in the same order, each chunk
+// compressed on its own. A failure on the writer thread (a full disk) is rethrown, as the IoError
+// it would have been, by the next call on the caller's thread.
 #pragma once
 
 #include <cstdint>
@@ -73,22 +82,32 @@ struct HouseholdSnapshot {
   std::span<const int8_t> civic;   // CivicFlag bits, 0..127 (vacant: 0)
 };
 
+// How the writer buffers: memory against overlap with the caller. The defaults suit every run.
+struct RunFileBuffers {
+  bool background = true;  // false: every write on the caller's thread, at once (no writer thread)
+  // Slab buffers in all (>= 1): the one being filled and those queued or being written. A slab holds
+  // chunk_time records (usually a whole block) of every metric: ncourtyard x nmetric x 4 bytes each.
+  // With 1 the caller waits for each slab to be written before it fills the next.
+  int slabs = 2;
+  int event_buffers = 4;  // buffers of 4096 events queued at most (>= 1)
+};
+
 class RunFile {
  public:
   // Creates the temporary file and every dataset. Throws OutputCreateError when `path` exists and
   // !force, or when the temporary file cannot be created; IoError on later HDF5 failures;
   // std::invalid_argument for a model without courtyards, a bad or repeated metric name, or a
   // `households` layout whose size is not that of snapshot_households(model) (so a model with
-  // household snapshots needs its layout; one without takes none).
+  // household snapshots needs its layout; one without takes none), or buffers below 1.
   RunFile(const std::string& path, bool force, const Model& model, std::vector<MetricColumn> metrics,
-          const RunFileInfo& info, const HouseholdLayout& households = {});
+          const RunFileInfo& info, const HouseholdLayout& households = {}, const RunFileBuffers& buffers = {});
   ~RunFile();  // without finish(): closes and removes the temporary file
   RunFile(const RunFile&) = delete;
   RunFile& operator=(const RunFile&) = delete;
 
   // One record: the state after `step` steps. courtyard_values is (nmetric x ncourtyard), metric-major;
-  // subdistrict_values is (nmetric). Buffered, appended in blocks of block_records (the chunks of a
-  // block are compressed in parallel with TBB). std::invalid_argument when the sizes are wrong.
+  // subdistrict_values is (nmetric). Buffered, appended in blocks of block_records by the writer
+  // thread. std::invalid_argument when the sizes are wrong; IoError when an earlier write failed.
   // A run with household snapshots gives each record's snapshot with it (the second form; values
   // outside 0..2 for tenure, 0..1 for paid or 0..127 for civic are std::invalid_argument); one without uses the first.
   void append_record(int32_t step, std::span<const float> courtyard_values,
@@ -104,6 +123,12 @@ class RunFile {
   // Flushes what was computed, marks the file failed (complete = 0, status "failed", the root attribute
   // failure = `reason`, steps_done), closes and renames it to `path` as finish() does.
   void finish_failed(int32_t steps_done, const std::string& reason);
+
+  // Waits until everything handed over so far is in the file (not yet flushed to disk): a fence, before
+  // the caller uses HDF5 itself (a checkpoint). IoError when a write failed.
+  void drain();
+  // Seconds the writer thread has spent writing and compressing (settled after drain() or finish()).
+  double background_seconds() const;
 
   const std::string& path() const { return path_; }
   // Adds lines to the root attribute `history` (a resumed run's "\nUTC: resumed ..."; sim/run.cpp).

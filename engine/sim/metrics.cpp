@@ -198,22 +198,25 @@ void MetricRecorder::compute(const State& s, std::span<float> courtyard_values,
       }
     }
   });
-  // subdistrict: plain sums in courtyard order, never through thread-local partial sums
-  for (size_t k = 0; k < nm; ++k) {
+  // subdistrict: plain sums in courtyard order, never through thread-local partial sums; the metrics
+  // are summed in parallel, each by one thread from its first courtyard to its last
+  tbb::parallel_for(size_t{0}, nm, [&](size_t k) {
     double num = 0, den = 0;
     for (int32_t c = 0; c < nc; ++c) {
       num += num_[k * nc + c];
       den += den_[k * nc + c];
     }
     subdistrict_values[k] = ratio(ids_[k], num, den);
-  }
+  });
 }
 
 std::optional<MetricRecorder::NonFinite> MetricRecorder::first_non_finite(
     std::span<const float> courtyard_values, std::span<const double> subdistrict_values) const {
   const int32_t nc = model_.ncourtyard();
   const size_t nm = ids_.size();
-  for (size_t k = 0; k < nm; ++k) {
+  // each metric's first finding, the metrics in parallel; the first metric's finding wins
+  std::vector<std::optional<NonFinite>> found(nm);
+  tbb::parallel_for(size_t{0}, nm, [&](size_t k) {
     const bool sum = all_metrics()[ids_[k]].aggregate == Aggregate::kSum;
     bool any_den = false;
     for (int32_t c = 0; c < nc; ++c) {
@@ -222,12 +225,16 @@ std::optional<MetricRecorder::NonFinite> MetricRecorder::first_non_finite(
       const float v = courtyard_values[i];
       any_den = any_den || den > 0;
       const bool missing = !sum && std::isfinite(num) && std::isfinite(den) && den <= 0;  // NaN by design
-      if (!std::isfinite(num) || !std::isfinite(den) || std::isinf(v) || (std::isnan(v) && !missing))
-        return NonFinite{k, c, static_cast<double>(v)};
+      if (!std::isfinite(num) || !std::isfinite(den) || std::isinf(v) || (std::isnan(v) && !missing)) {
+        found[k] = NonFinite{k, c, static_cast<double>(v)};
+        return;
+      }
     }
     const double v = subdistrict_values[k];
-    if (std::isinf(v) || (std::isnan(v) && (sum || any_den))) return NonFinite{k, -1, v};
-  }
+    if (std::isinf(v) || (std::isnan(v) && (sum || any_den))) found[k] = NonFinite{k, -1, v};
+  });
+  for (const auto& f : found)
+    if (f) return f;
   return std::nullopt;
 }
 

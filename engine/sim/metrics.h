@@ -37,7 +37,8 @@ class MetricRecorder {
   std::vector<MetricColumn> columns() const;
   size_t size() const { return ids_.size(); }
   // Computes every selected metric for every courtyard (in parallel over courtyards) and the
-  // subdistrict aggregates (summed in courtyard order). courtyard_values: (nmetric x ncourtyard).
+  // subdistrict aggregates (each summed in courtyard order by one thread, the metrics in parallel, so
+  // the sums do not depend on the number of threads). courtyard_values: (nmetric x ncourtyard).
   void compute(const State& s, std::span<float> courtyard_values, std::span<double> subdistrict_values);
 
   // The first value of a record that is not finite where a number belongs, in column order, courtyards

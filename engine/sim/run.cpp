@@ -87,6 +87,7 @@ RunResult run_model(const Model& model, const RunOptions& options) {
       if (options.events) options.events->insert(options.events->end(), events.begin(), events.end());
       result.events += static_cast<int64_t>(events.size());
     };
+    if (file) file->drain();  // a fence: reading a checkpoint uses HDF5 on this thread
     checkpointer = std::make_unique<RunCheckpointer>(model, options, writing, sim, values.size(), nm,
                                                      snapshot.size(), replay);
     result.resumed_from = result.last_checkpoint = checkpointer->resumed_from();
@@ -135,6 +136,7 @@ RunResult run_model(const Model& model, const RunOptions& options) {
     }
     if (checkpointer && failure.empty() && checkpointer->due(sim.state().step)) {
       const auto t1 = std::chrono::steady_clock::now();
+      if (file) file->drain();  // a fence: the writer thread is through with HDF5 before the checkpoint uses it
       checkpointer->save(sim);
       result.last_checkpoint = sim.state().step;
       result.write_seconds += since(t1);
@@ -142,6 +144,7 @@ RunResult run_model(const Model& model, const RunOptions& options) {
   }
   const bool stopped = sim.state().step < model.steps;
   if (checkpointer && stopped && failure.empty() && checkpointer->last_saved() != sim.state().step) {
+    if (file) file->drain();  // the fence above
     checkpointer->save(sim);  // a stop loses nothing: before the extra record below changes the state
     result.last_checkpoint = sim.state().step;
   }
@@ -158,6 +161,7 @@ RunResult run_model(const Model& model, const RunOptions& options) {
     result.complete = false;
     if (file) {
       file->finish_failed(result.steps_done, failure);
+      result.write_background_seconds = file->background_seconds();
       throw NonFiniteError(failure + "; " + file->path() + " keeps the records up to it, marked failed");
     }
     throw NonFiniteError(failure);
@@ -166,6 +170,7 @@ RunResult run_model(const Model& model, const RunOptions& options) {
     const auto t0 = std::chrono::steady_clock::now();
     file->finish(result.complete, result.steps_done);
     result.write_seconds += since(t0);
+    result.write_background_seconds = file->background_seconds();
     result.path = file->path();
   }
   if (checkpointer && result.complete) checkpointer->remove_files();  // the result is in place

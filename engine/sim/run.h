@@ -52,7 +52,10 @@ struct RunResult {
   int64_t household_steps = 0;
   std::array<double, static_cast<int>(Phase::kCount)> phase_seconds{};
   double record_seconds = 0;  // computing metrics
-  double write_seconds = 0;   // HDF5 output
+  // output on the run's own thread: handing records and events to the result file's writer (and
+  // waiting for it when its buffers are full, at a checkpoint and at the end), the checkpoints
+  double write_seconds = 0;
+  double write_background_seconds = 0;  // the result file's writer thread: compressing and writing, beside the run
   std::vector<MetricColumn> columns;
   std::vector<double> first_subdistrict, last_subdistrict;  // (ncolumn) at step 0 and at the end
   int64_t events = 0;

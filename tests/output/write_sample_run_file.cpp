@@ -1,11 +1,17 @@
 // Writes a sample result file through RunFile, for tests/python/check_xarray.py and for timing.
 //   write_sample_run_file OUT.h5 [--courtyards N] [--metrics M] [--block B] [--steps S] [--every E]
 //                                [--events] [--snapshots C1,C2,...] [--interrupt-at S] [--force]
+//                                [--interleave]
 // --snapshots: record the households of these courtyard ids one by one (/households).
+// --interleave: with --events, append each step's events just before the record that follows them
+//   (as a run does) instead of all of them before the first record.
+// COURTYARD_TEST_WRITER_BUFFERS (tests/output/file_bytes_test.py): "sync" writes on this thread (no
+//   writer thread); a number N gives the writer N slab buffers.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <span>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -17,13 +23,13 @@ int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr,
                  "usage: %s OUT.h5 [--courtyards N] [--metrics M] [--block B] [--steps S] [--every E] "
-                 "[--events] [--snapshots C1,C2,...] [--interrupt-at S] [--force]\n",
+                 "[--events] [--snapshots C1,C2,...] [--interrupt-at S] [--interleave] [--force]\n",
                  argv[0]);
     return 64;
   }
   const std::string out = argv[1];
   int ncourtyard = 7, nmetric = 3, block = 4, steps = 20, every = 2, interrupt_at = -1;
-  bool events = false, force = false;
+  bool events = false, force = false, interleave = false;
   std::vector<int32_t> snapshots;
   for (int i = 2; i < argc; ++i) {
     const std::string a = argv[i];
@@ -47,6 +53,8 @@ int main(int argc, char** argv) {
       events = true;
     else if (a == "--force")
       force = true;
+    else if (a == "--interleave")
+      interleave = true;
     else {
       std::fprintf(stderr, "unknown option %s\n", a.c_str());
       return 64;
@@ -56,15 +64,21 @@ int main(int argc, char** argv) {
     Model model = testing::make_sample_model(ncourtyard, block, steps, every);
     model.output.household_snapshots = snapshots;
     const size_t nhousehold = snapshot_households(model).size();
+    RunFileBuffers buffers;
+    if (const char* b = std::getenv("COURTYARD_TEST_WRITER_BUFFERS"); b != nullptr && *b != '\0') {
+      if (std::string(b) == "sync")
+        buffers.background = false;
+      else
+        buffers.slabs = std::atoi(b);
+    }
     const auto t0 = std::chrono::steady_clock::now();
     RunFile file(
         out, force, model, testing::sample_metrics(nmetric),
         RunFileInfo{"0.1.0-test", "0123456789ab", "write_sample_run_file " + out, "2026-01-02T03:04:05Z", "", ""},
-        testing::sample_layout(model));
-    if (events) {
-      const auto ev = testing::sample_events(ncourtyard, steps);
-      file.append_events(ev);
-    }
+        testing::sample_layout(model), buffers);
+    const auto ev = events ? testing::sample_events(ncourtyard, steps) : std::vector<Event>{};
+    if (!interleave) file.append_events(ev);
+    size_t next_event = 0;  // with --interleave: the first event not yet appended
     std::vector<float> cy;
     std::vector<double> sd;
     std::vector<int8_t> tenure, paid, civic;
@@ -75,6 +89,12 @@ int main(int argc, char** argv) {
       testing::sample_record(nmetric, ncourtyard, s, &cy, &sd);
       testing::sample_snapshot(nhousehold, s, &tenure, &paid, &civic);
       const auto w0 = std::chrono::steady_clock::now();
+      if (interleave) {
+        size_t end = next_event;
+        while (end < ev.size() && ev[end].step <= s) ++end;
+        file.append_events(std::span<const Event>(ev).subspan(next_event, end - next_event));
+        next_event = end;
+      }
       file.append_record(s, cy, sd, HouseholdSnapshot{tenure, paid, civic});
       writing += std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
       done = s;
