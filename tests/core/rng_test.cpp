@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <set>
+#include <vector>
 
 #include "core/rng.h"
 
@@ -28,6 +29,66 @@ TEST(Stream, EveryKeyPartChangesTheNumbers) {
   seen.insert(first(1, Purpose::kWear, 0, 1, 0));
   seen.insert(first(1, Purpose::kWear, 0, 0, 1));
   EXPECT_EQ(seen.size(), 7u);
+}
+
+// Words taken in bulk (StreamWords, philox_stream_blocks) are the stream's words one at a time, in
+// chunks of any length and from any word on; a stream started after k words goes on with word k.
+TEST(StreamWords, SameWordsAsStreamInAnyChunks) {
+  for (uint64_t seed : {7ull, 0x123456789abcdefull}) {
+    Stream one(seed, Purpose::kFeePayment, 4321, 0, 77);
+    std::vector<uint32_t> ref(3000);
+    for (auto& x : ref) x = one.next_u32();
+    for (int32_t chunk : {1, 3, 4, 5, 97, 140, StreamWords::kChunk}) {
+      StreamWords words(seed, Purpose::kFeePayment, 4321, 0, 77);
+      size_t at = 0;
+      while (at + static_cast<size_t>(chunk) <= ref.size()) {
+        const uint32_t* w = words.take(chunk);
+        for (int32_t i = 0; i < chunk; ++i) ASSERT_EQ(w[i], ref[at + i]) << "chunk " << chunk << " word " << at + i;
+        at += static_cast<size_t>(chunk);
+      }
+      EXPECT_EQ(words.taken(), at);
+      Stream rest = words.rest();
+      for (size_t i = at; i < at + 9 && i < ref.size(); ++i) ASSERT_EQ(rest.next_u32(), ref[i]) << "after " << at;
+    }
+  }
+}
+
+TEST(StreamWords, StreamStartedAfterKWordsGoesOnWithWordK) {
+  Stream one(3, Purpose::kDemands, 11, 5, 2);
+  std::vector<uint32_t> ref(40);
+  for (auto& x : ref) x = one.next_u32();
+  for (uint32_t k = 0; k < 30; ++k) {
+    Stream r(3, Purpose::kDemands, 11, 5, 2, k);
+    for (uint32_t i = k; i < 40; ++i) ASSERT_EQ(r.next_u32(), ref[i]) << "k " << k;
+  }
+}
+
+TEST(StreamWords, FirstWordsOfManyStreams) {
+  std::vector<uint32_t> households = {0, 1, 2, 9, 140, 65535, 0xFFFFFFFFu, 3, 3};
+  std::vector<uint32_t> out(households.size());
+  philox_first_words(99, Purpose::kMoveIn, 17, households.data(), 51, static_cast<int32_t>(households.size()),
+                     out.data());
+  for (size_t i = 0; i < households.size(); ++i)
+    EXPECT_EQ(out[i], Stream(99, Purpose::kMoveIn, 17, households[i], 51).next_u32()) << i;
+}
+
+TEST(StreamWords, DistributionsFromAWordMatchTheStream) {
+  Stream a(8, Purpose::kLab, 1, 2, 3), b(8, Purpose::kLab, 1, 2, 3);
+  for (int i = 0; i < 1000; ++i) {
+    const uint32_t x = b.next_u32();
+    switch (i % 4) {
+      case 0: ASSERT_EQ(a.uniform(), Stream::to_uniform(x)); break;
+      case 1: ASSERT_EQ(a.noise(), Stream::to_noise(x)); break;
+      case 2: ASSERT_EQ(a.noise_f(), Stream::to_noise_f(x)); break;
+      default: {
+        double u, v, s, t;
+        a.uniform_pair(&u, &v);
+        Stream::to_uniform_pair(x, &s, &t);
+        ASSERT_EQ(u, s);
+        ASSERT_EQ(v, t);
+      }
+    }
+  }
 }
 
 TEST(Stream, DrawsWithinAStreamDoNotRepeatAcrossBlocks) {
