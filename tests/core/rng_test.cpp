@@ -1,11 +1,13 @@
 // The keyed random streams: reproducible, independent by key, and with the right moments.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 #include <vector>
 
 #include "core/rng.h"
+#include "core/rng_bulk.h"
 
 namespace courtyard {
 namespace {
@@ -70,6 +72,41 @@ TEST(StreamWords, FirstWordsOfManyStreams) {
                      out.data());
   for (size_t i = 0; i < households.size(); ++i)
     EXPECT_EQ(out[i], Stream(99, Purpose::kMoveIn, 17, households[i], 51).next_u32()) << i;
+}
+
+// Both compiled variants of the bulk kernels (baseline x86-64 and AVX-512) give the stream's words; the
+// AVX-512 one is checked only on a CPU that has it (the other is what such a CPU never runs otherwise).
+TEST(StreamWords, EveryKernelVariantGivesTheStreamsWords) {
+  const bool avx512 = rng_detail::have_avx512();
+  for (int32_t nblocks : {0, 1, 3, 7, 8, 15, 16, 17, 33, 66}) {
+    for (uint32_t first : {0u, 1u, 5u, 1000u}) {
+      Stream one(0xfeedbeefcafeull, Purpose::kPerception, 9, 4, 123, first * 4);
+      std::vector<uint32_t> ref(static_cast<size_t>(nblocks) * 4), out(ref.size() + 1, 0xdeadbeefu);
+      for (auto& x : ref) x = one.next_u32();
+      rng_detail::philox_stream_blocks_baseline(0xfeedbeefcafeull, Purpose::kPerception, 9, 4, 123, first, nblocks,
+                                                out.data());
+      for (size_t i = 0; i < ref.size(); ++i) ASSERT_EQ(out[i], ref[i]) << "baseline " << nblocks << " " << first;
+      EXPECT_EQ(out[ref.size()], 0xdeadbeefu);  // nothing written past the blocks
+      if (!avx512) continue;
+      std::fill(out.begin(), out.end(), 0xdeadbeefu);
+      rng_detail::philox_stream_blocks_avx512(0xfeedbeefcafeull, Purpose::kPerception, 9, 4, 123, first, nblocks,
+                                              out.data());
+      for (size_t i = 0; i < ref.size(); ++i) ASSERT_EQ(out[i], ref[i]) << "avx512 " << nblocks << " " << first;
+      EXPECT_EQ(out[ref.size()], 0xdeadbeefu);
+    }
+  }
+  std::vector<uint32_t> households(37);
+  for (size_t i = 0; i < households.size(); ++i) households[i] = static_cast<uint32_t>(i * 7919u);
+  std::vector<uint32_t> a(households.size()), b(households.size());
+  rng_detail::philox_first_words_baseline(5, Purpose::kMoveIn, 3, households.data(), 8, 37, a.data());
+  if (avx512) rng_detail::philox_first_words_avx512(5, Purpose::kMoveIn, 3, households.data(), 8, 37, b.data());
+  for (size_t i = 0; i < households.size(); ++i) {
+    const uint32_t ref = Stream(5, Purpose::kMoveIn, 3, households[i], 8).next_u32();
+    EXPECT_EQ(a[i], ref) << i;
+    if (avx512) {
+      EXPECT_EQ(b[i], ref) << i;
+    }
+  }
 }
 
 TEST(StreamWords, DistributionsFromAWordMatchTheStream) {
