@@ -54,7 +54,7 @@ void broken_windows(const Week& w, State& s, int32_t c) {
   const auto& p = w.model.params.broken_windows;
   const int64_t h0 = first_household(w.model, c), h1 = end_household(w.model, c);
   const double cue = disorder_cue(s, c);
-  Stream r(w.model.seed, Purpose::kViolations, static_cast<uint32_t>(c), 0, static_cast<uint32_t>(w.step));
+  StreamWords words(w.model.seed, Purpose::kViolations, static_cast<uint32_t>(c), 0, static_cast<uint32_t>(w.step));
 
   // violation_probability, with what is common to the courtyard taken out of the loop
   // cheap violations: the cue acts through the descriptive norm (counting it twice would compound the
@@ -64,16 +64,20 @@ void broken_windows(const Week& w, State& s, int32_t c) {
   const double costly_at_cue = p.costly_base_prob * (1.0 + (p.costly_disorder_risk_ratio - 1.0) * cue);
   const double scale = 1.0 / (1.0 - 0.5 * p.social_control), half_control = 0.5 * p.social_control;
   int32_t cheap = 0, costly = 0, residents = 0;
-  for (int64_t h = h0; h < h1; ++h) {
-    const double u = r.uniform();  // drawn for every flat: vacancies do not shift the others' draws
-    if (!occupied(s, h)) continue;
-    ++residents;
-    const double control = (1.0 - half_control * (s.ties[h] + s.norms[h])) * scale;
+  const Tenure* tenure = s.tenure.data();
+  const float *ties = s.ties.data(), *norms = s.norms.data();
+  // a word for every flat (vacancies do not shift the others' draws); branch-free, vacancies count nothing
+  for_each_slot_with_word(words, h0, h1, [&](int64_t h, uint32_t word) {
+    const double u = Stream::to_uniform(word);
+    const int32_t resident = tenure[h] != Tenure::kVacant;
+    const double control = (1.0 - half_control * (ties[h] + norms[h])) * scale;
     const double p_cheap = clamp01(cheap_at_cue * control), p_costly = clamp01(costly_at_cue * control);
     // one uniform decides both: [0, p_cheap) cheap, [p_cheap, p_cheap + p_costly) costly
-    if (u < p_cheap) ++cheap;
-    else if (u < p_cheap + p_costly) ++costly;
-  }
+    const int32_t is_cheap = u < p_cheap, is_costly = !is_cheap & (u < p_cheap + p_costly);
+    residents += resident;
+    cheap += resident & is_cheap;
+    costly += resident & is_costly;
+  });
   s.violations[c] += cheap + costly;
 
   // disorder: violations add to it (less room to add when already disordered), cleaning removes it
@@ -94,7 +98,9 @@ void broken_windows(const Week& w, State& s, int32_t c) {
   const double n = norm + p.norm_rate * (seen - norm) + p.visible_cleaning_norm_gain * visible * (1.0 - norm);
   s.tidy_norm[c] = static_cast<float>(clamp01(n));
 
-  // costly violations damage a random facility
+  // costly violations damage a random facility (draws after the flats' words)
+  if (costly == 0) return;
+  Stream r = words.rest();
   for (int32_t k = 0; k < costly; ++k) {
     const uint32_t f = r.below(kFacilityCount);
     float& cond = s.condition[c * kFacilityCount + f];

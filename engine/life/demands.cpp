@@ -17,25 +17,31 @@ void demands(const Week& w, State& s, int32_t c) {
   if (s.institutions[c] & kReception) address += w.model.params.governance.reception_address_share;
   if ((s.institutions[c] & (kSurveyed | kCouncil)) == (kSurveyed | kCouncil))
     address += w.model.params.governance.reception_address_share;
-  Stream r(w.model.seed, Purpose::kDemands, static_cast<uint32_t>(c), 0, static_cast<uint32_t>(w.step));
+  StreamWords words(w.model.seed, Purpose::kDemands, static_cast<uint32_t>(c), 0, static_cast<uint32_t>(w.step));
+  const Tenure* tenure = s.tenure.data();
+  uint8_t* demands = s.demands.data();
+  float* satisfaction = s.satisfaction.data();
+  const double raise_prob = p.raise_prob;
   int32_t open = 0;
-  for (int64_t h = h0; h < h1; ++h) {
+  // a word for every flat; branch-free: a vacancy has no demands and keeps its satisfaction
+  for_each_slot_with_word(words, h0, h1, [&](int64_t h, uint32_t word) {
     double u_raise, u_address;
-    r.uniform_pair(&u_raise, &u_address);
-    if (!occupied(s, h)) {
-      s.demands[h] = 0;
-      continue;
-    }
-    if (u_raise < p.raise_prob * (1.0 - s.satisfaction[h]) && s.demands[h] < kMaxDemands) ++s.demands[h];
-    if (s.demands[h] > 0 && u_address < address) {
-      --s.demands[h];
-      s.satisfaction[h] = clamp01f(s.satisfaction[h] + 0.05f);
-    }
-    open += s.demands[h];
-  }
+    Stream::to_uniform_pair(word, &u_raise, &u_address);
+    const bool resident = tenure[h] != Tenure::kVacant;
+    const float sat = satisfaction[h];
+    int32_t d = resident ? demands[h] : 0;
+    d += resident & (u_raise < raise_prob * (1.0 - sat)) & (d < kMaxDemands);
+    const bool addressed = resident & (d > 0) & (u_address < address);
+    d -= addressed;
+    satisfaction[h] = select_f(addressed, clamp01f(sat + 0.05f), sat);
+    demands[h] = static_cast<uint8_t>(d);
+    open += d;
+  });
   // urgent demands from failures: a managed courtyard deals with them too
-  if (address > 0)
+  if (address > 0 && s.urgent_demands[c] > 0) {
+    Stream r = words.rest();  // draws after the flats' words
     s.urgent_demands[c] -= static_cast<int32_t>(r.binomial(static_cast<uint32_t>(s.urgent_demands[c]), std::min(1.0, address)));
+  }
   s.open_demands[c] = open + s.urgent_demands[c];
 }
 

@@ -40,7 +40,7 @@ void fee_payment(const Week& w, State& s, int32_t c) {
   s.perceived_value[c] += 0.3 * (value_target - s.perceived_value[c]);
 
   // decisions
-  Stream r(w.model.seed, Purpose::kFeePayment, static_cast<uint32_t>(c), 0, static_cast<uint32_t>(w.step));
+  StreamWords words(w.model.seed, Purpose::kFeePayment, static_cast<uint32_t>(c), 0, static_cast<uint32_t>(w.step));
   const bool managed = collects(s, c);  // nobody collects door to door without management
   const auto& g = params.governance;
   // what fades: the face-to-face discussion of the last meeting (half its effect, for those who were
@@ -53,12 +53,13 @@ void fee_payment(const Week& w, State& s, int32_t c) {
   // the custom of paying fades by a month's worth
   s.payment_custom[c] *= static_cast<float>(fade(52.0 / 12.0, 52.0 * params.fee_payment.custom_half_life_years));
   int32_t due = 0, paid = 0;
-  for (int64_t h = h0; h < h1; ++h) {
-    const double u = r.uniform();  // drawn for every slot so vacancies do not shift others' draws
+  // a word for every slot so vacancies do not shift others' draws
+  for_each_slot_with_word(words, h0, h1, [&](int64_t h, uint32_t word) {
+    const double u = Stream::to_uniform(word);
     if (!occupied(s, h)) {
       s.flags[h] &= static_cast<uint8_t>(~kPaid);
       s.arrears[h] = 0;
-      continue;
+      return;
     }
     ++due;
     // social pressure: the courtyard's custom, the notice, sanctions received, the meeting attended
@@ -74,7 +75,7 @@ void fee_payment(const Week& w, State& s, int32_t c) {
       s.flags[h] &= static_cast<uint8_t>(~kPaid);
       if (s.arrears[h] < 255) ++s.arrears[h];
     }
-  }
+  });
   const double income = paid * s.fee[c];
   // into the fund, less what the management model takes (life/management.cpp)
   bank_fees(w.model, s, c, income);
@@ -97,15 +98,26 @@ void fee_payment(const Week& w, State& s, int32_t c) {
   // from the accounts posted at the gate (or shown by a trust-based manager), which everyone reads alike
   const double lr = params.cooperation.belief_learning_rate;
   const bool posted = accounts_posted(s, c);
-  for (int64_t h = h0; h < h1; ++h) {
-    const double noise = r.noise();  // drawn for every flat
-    if (!occupied(s, h)) continue;
-    if (posted) {
-      s.belief[h] += static_cast<float>(lr * (clamp01(rate + g.accounts_noise * noise) - s.belief[h]));
-      continue;
-    }
-    const double observed = clamp01(rate + (1.0 - s.ties[h]) * 0.25 * noise);
-    s.belief[h] += static_cast<float>(lr * (0.3 + 0.7 * s.ties[h]) * (observed - s.belief[h]));
+  // a word for every flat (the stream's words after the decisions'); branch-free: a vacancy keeps its belief
+  const Tenure* tenure = s.tenure.data();
+  const float* ties = s.ties.data();
+  float* belief = s.belief.data();
+  if (posted) {
+    const double accounts_noise = g.accounts_noise;
+    for_each_slot_with_word(words, h0, h1, [&](int64_t h, uint32_t word) {
+      const double noise = Stream::to_noise(word);
+      const float b = belief[h];
+      const float updated = b + static_cast<float>(lr * (clamp01(rate + accounts_noise * noise) - b));
+      belief[h] = select_f(tenure[h] != Tenure::kVacant, updated, b);
+    });
+  } else {
+    for_each_slot_with_word(words, h0, h1, [&](int64_t h, uint32_t word) {
+      const double noise = Stream::to_noise(word);
+      const float b = belief[h];
+      const double observed = clamp01(rate + (1.0 - ties[h]) * 0.25 * noise);
+      const float updated = b + static_cast<float>(lr * (0.3 + 0.7 * ties[h]) * (observed - b));
+      belief[h] = select_f(tenure[h] != Tenure::kVacant, updated, b);
+    });
   }
 }
 

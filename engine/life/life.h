@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/rng.h"
 #include "model/events.h"
 #include "model/model.h"
 #include "model/state.h"
@@ -48,6 +49,18 @@ struct Week {
 inline int64_t first_household(const Model& m, int32_t c) { return m.household_offset[c]; }
 inline int64_t end_household(const Model& m, int32_t c) { return m.household_offset[c + 1]; }
 inline bool occupied(const State& s, int64_t h) { return s.tenure[h] != Tenure::kVacant; }
+
+// Calls body(h, word) for each household slot h in [h0, h1) in order, with the next word of `words`:
+// the words are taken a chunk at a time (core/rng.h StreamWords), so the loop has no refill test and
+// body's branch-free arithmetic can be vectorised.
+template <class Body>
+inline void for_each_slot_with_word(StreamWords& words, int64_t h0, int64_t h1, Body&& body) {
+  for (int64_t base = h0; base < h1; base += StreamWords::kChunk) {
+    const int32_t n = static_cast<int32_t>(h1 - base < StreamWords::kChunk ? h1 - base : StreamWords::kChunk);
+    const uint32_t* word = words.take(n);
+    for (int32_t i = 0; i < n; ++i) body(base + i, word[i]);
+  }
+}
 
 // Quantities derived from a courtyard's state, shared by several processes.
 double condition_index(const State& s, int32_t c);    // repair-cost-weighted mean condition

@@ -17,14 +17,19 @@ void ties_and_norms(const Week& w, State& s, int32_t c) {
   float order = s.tidy_norm[c];
   if ((s.institutions[c] & kCovenant) && order < 0.8f) order = 0.8f;
   constexpr float kWeek = 1.0f / 52.0f;
+  // branch-free over every slot (a vacancy keeps its values), with the arrays loaded once
+  const Tenure* tenure = s.tenure.data();
+  const float* trust = s.trust.data();
+  float *years = s.years.data(), *ties = s.ties.data(), *engagement = s.engagement.data(), *norms = s.norms.data();
   for (int64_t h = h0; h < h1; ++h) {
-    if (!occupied(s, h)) continue;
-    s.years[h] += kWeek;
-    float t = s.ties[h] * kept;
+    const bool resident = tenure[h] != Tenure::kVacant;
+    const float y = years[h], t0 = ties[h], e = engagement[h], n = norms[h];
+    float t = t0 * kept;
     t += growth * (1.f - t);
-    s.ties[h] = t;
-    s.engagement[h] += 0.01f * (0.5f * t + 0.5f * s.trust[h] - s.engagement[h]);
-    s.norms[h] += 0.005f * (order - s.norms[h]);
+    years[h] = select_f(resident, y + kWeek, y);
+    ties[h] = select_f(resident, t, t0);
+    engagement[h] = select_f(resident, e + 0.01f * (0.5f * t + 0.5f * trust[h] - e), e);
+    norms[h] = select_f(resident, n + 0.005f * (order - n), n);
   }
   s.leavers[c] = 0;
 }

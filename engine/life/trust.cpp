@@ -32,16 +32,24 @@ void satisfaction_and_trust(const Week& w, State& s, int32_t c) {
   for (int d = 0; d < 4; ++d) tgt[d] = static_cast<float>(target[d]);
   const float seen = static_cast<float>(0.6 * value_seen + 0.4 * env), sd = static_cast<float>(noise_sd);
   const float rate = static_cast<float>(p.rate), sat_rate = static_cast<float>(p.satisfaction_rate);
-  Stream r(w.model.seed, Purpose::kPerception, static_cast<uint32_t>(c), 0, static_cast<uint32_t>(w.step));
-  for (int64_t h = h0; h < h1; ++h) {
-    const float noise = r.noise_f();  // drawn for every flat: vacancies do not shift the others' draws
-    if (!occupied(s, h)) continue;
-    const float t = tgt[s.demands[h] < 3 ? s.demands[h] : 3];
-    s.satisfaction[h] += sat_rate * (t - s.satisfaction[h]);
+  StreamWords words(w.model.seed, Purpose::kPerception, static_cast<uint32_t>(c), 0, static_cast<uint32_t>(w.step));
+  const Tenure* tenure = s.tenure.data();
+  const uint8_t* demands = s.demands.data();
+  float *satisfaction = s.satisfaction.data(), *trust = s.trust.data();
+  // a word for every flat (vacancies do not shift the others' draws); branch-free: a vacancy keeps its values
+  for_each_slot_with_word(words, h0, h1, [&](int64_t h, uint32_t word) {
+    const float noise = Stream::to_noise_f(word);
+    const bool resident = tenure[h] != Tenure::kVacant;
+    const uint8_t d = demands[h];
+    const float t = d == 0 ? tgt[0] : d == 1 ? tgt[1] : d == 2 ? tgt[2] : tgt[3];
+    const float sat = satisfaction[h], tr = trust[h];
+    const float new_sat = sat + sat_rate * (t - sat);
     // what this household makes of the money: accounts and the state of the courtyard, seen noisily
     const float signal = clamp01f(seen + sd * noise);
-    s.trust[h] += rate * (signal - s.trust[h]);
-  }
+    const float new_trust = tr + rate * (signal - tr);
+    satisfaction[h] = select_f(resident, new_sat, sat);
+    trust[h] = select_f(resident, new_trust, tr);
+  });
 }
 
 }  // namespace courtyard

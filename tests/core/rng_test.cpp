@@ -1,10 +1,13 @@
 // The keyed random streams: reproducible, independent by key, and with the right moments.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
+#include <vector>
 
 #include "core/rng.h"
+#include "core/rng_bulk.h"
 
 namespace courtyard {
 namespace {
@@ -28,6 +31,101 @@ TEST(Stream, EveryKeyPartChangesTheNumbers) {
   seen.insert(first(1, Purpose::kWear, 0, 1, 0));
   seen.insert(first(1, Purpose::kWear, 0, 0, 1));
   EXPECT_EQ(seen.size(), 7u);
+}
+
+// Words taken in bulk (StreamWords, philox_stream_blocks) are the stream's words one at a time, in
+// chunks of any length and from any word on; a stream started after k words goes on with word k.
+TEST(StreamWords, SameWordsAsStreamInAnyChunks) {
+  for (uint64_t seed : {7ull, 0x123456789abcdefull}) {
+    Stream one(seed, Purpose::kFeePayment, 4321, 0, 77);
+    std::vector<uint32_t> ref(3000);
+    for (auto& x : ref) x = one.next_u32();
+    for (int32_t chunk : {1, 3, 4, 5, 97, 140, StreamWords::kChunk}) {
+      StreamWords words(seed, Purpose::kFeePayment, 4321, 0, 77);
+      size_t at = 0;
+      while (at + static_cast<size_t>(chunk) <= ref.size()) {
+        const uint32_t* w = words.take(chunk);
+        for (int32_t i = 0; i < chunk; ++i) ASSERT_EQ(w[i], ref[at + i]) << "chunk " << chunk << " word " << at + i;
+        at += static_cast<size_t>(chunk);
+      }
+      EXPECT_EQ(words.taken(), at);
+      Stream rest = words.rest();
+      for (size_t i = at; i < at + 9 && i < ref.size(); ++i) ASSERT_EQ(rest.next_u32(), ref[i]) << "after " << at;
+    }
+  }
+}
+
+TEST(StreamWords, StreamStartedAfterKWordsGoesOnWithWordK) {
+  Stream one(3, Purpose::kDemands, 11, 5, 2);
+  std::vector<uint32_t> ref(40);
+  for (auto& x : ref) x = one.next_u32();
+  for (uint32_t k = 0; k < 30; ++k) {
+    Stream r(3, Purpose::kDemands, 11, 5, 2, k);
+    for (uint32_t i = k; i < 40; ++i) ASSERT_EQ(r.next_u32(), ref[i]) << "k " << k;
+  }
+}
+
+TEST(StreamWords, FirstWordsOfManyStreams) {
+  std::vector<uint32_t> households = {0, 1, 2, 9, 140, 65535, 0xFFFFFFFFu, 3, 3};
+  std::vector<uint32_t> out(households.size());
+  philox_first_words(99, Purpose::kMoveIn, 17, households.data(), 51, static_cast<int32_t>(households.size()),
+                     out.data());
+  for (size_t i = 0; i < households.size(); ++i)
+    EXPECT_EQ(out[i], Stream(99, Purpose::kMoveIn, 17, households[i], 51).next_u32()) << i;
+}
+
+// Both compiled variants of the bulk kernels (baseline x86-64 and AVX-512) give the stream's words; the
+// AVX-512 one is checked only on a CPU that has it (the other is what such a CPU never runs otherwise).
+TEST(StreamWords, EveryKernelVariantGivesTheStreamsWords) {
+  const bool avx512 = rng_detail::have_avx512();
+  for (int32_t nblocks : {0, 1, 3, 7, 8, 15, 16, 17, 33, 66}) {
+    for (uint32_t first : {0u, 1u, 5u, 1000u}) {
+      Stream one(0xfeedbeefcafeull, Purpose::kPerception, 9, 4, 123, first * 4);
+      std::vector<uint32_t> ref(static_cast<size_t>(nblocks) * 4), out(ref.size() + 1, 0xdeadbeefu);
+      for (auto& x : ref) x = one.next_u32();
+      rng_detail::philox_stream_blocks_baseline(0xfeedbeefcafeull, Purpose::kPerception, 9, 4, 123, first, nblocks,
+                                                out.data());
+      for (size_t i = 0; i < ref.size(); ++i) ASSERT_EQ(out[i], ref[i]) << "baseline " << nblocks << " " << first;
+      EXPECT_EQ(out[ref.size()], 0xdeadbeefu);  // nothing written past the blocks
+      if (!avx512) continue;
+      std::fill(out.begin(), out.end(), 0xdeadbeefu);
+      rng_detail::philox_stream_blocks_avx512(0xfeedbeefcafeull, Purpose::kPerception, 9, 4, 123, first, nblocks,
+                                              out.data());
+      for (size_t i = 0; i < ref.size(); ++i) ASSERT_EQ(out[i], ref[i]) << "avx512 " << nblocks << " " << first;
+      EXPECT_EQ(out[ref.size()], 0xdeadbeefu);
+    }
+  }
+  std::vector<uint32_t> households(37);
+  for (size_t i = 0; i < households.size(); ++i) households[i] = static_cast<uint32_t>(i * 7919u);
+  std::vector<uint32_t> a(households.size()), b(households.size());
+  rng_detail::philox_first_words_baseline(5, Purpose::kMoveIn, 3, households.data(), 8, 37, a.data());
+  if (avx512) rng_detail::philox_first_words_avx512(5, Purpose::kMoveIn, 3, households.data(), 8, 37, b.data());
+  for (size_t i = 0; i < households.size(); ++i) {
+    const uint32_t ref = Stream(5, Purpose::kMoveIn, 3, households[i], 8).next_u32();
+    EXPECT_EQ(a[i], ref) << i;
+    if (avx512) {
+      EXPECT_EQ(b[i], ref) << i;
+    }
+  }
+}
+
+TEST(StreamWords, DistributionsFromAWordMatchTheStream) {
+  Stream a(8, Purpose::kLab, 1, 2, 3), b(8, Purpose::kLab, 1, 2, 3);
+  for (int i = 0; i < 1000; ++i) {
+    const uint32_t x = b.next_u32();
+    switch (i % 4) {
+      case 0: ASSERT_EQ(a.uniform(), Stream::to_uniform(x)); break;
+      case 1: ASSERT_EQ(a.noise(), Stream::to_noise(x)); break;
+      case 2: ASSERT_EQ(a.noise_f(), Stream::to_noise_f(x)); break;
+      default: {
+        double u, v, s, t;
+        a.uniform_pair(&u, &v);
+        Stream::to_uniform_pair(x, &s, &t);
+        ASSERT_EQ(u, s);
+        ASSERT_EQ(v, t);
+      }
+    }
+  }
 }
 
 TEST(Stream, DrawsWithinAStreamDoNotRepeatAcrossBlocks) {
