@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -27,7 +28,9 @@
 #include "sample_model.h"
 
 #if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/allocator_interface.h>
+// AddressSanitizer's count of the bytes allocated now (sanitizer/allocator_interface.h, which GCC 12's
+// Debian packages do not ship)
+extern "C" size_t __sanitizer_get_current_allocated_bytes();
 #endif
 
 namespace courtyard {
@@ -59,6 +62,7 @@ struct FullDiskCase {
   rlim_t limit_bytes;
   const char* failing;  // what the message says failed
 };
+void PrintTo(const FullDiskCase& c, std::ostream* os) { *os << c.name; }  // in the test names
 
 // Removes the child's folder and ends the child.
 [[noreturn]] void leave(const fs::path& dir, int code) {
