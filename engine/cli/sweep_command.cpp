@@ -269,6 +269,9 @@ int run_here(const std::string& sweep_path, const std::string& dir, int threads,
               static_cast<long long>(left));
   std::printf("time       %.2f s of runs, %.2f s wall\n", t.run_seconds, t.wall_seconds);
   if (t.failed > 0) std::printf("failed     see courtyard sweep status %s, and %s/failed/\n", dir.c_str(), dir.c_str());
+  // out now, not at exit: whatever goes wrong after this (a library's clean-up crashing, a sanitizer ending
+  // the process with _exit after its report) would lose a summary still in stdout's buffer
+  std::fflush(stdout);
   if (left > 0 && (g_stop.finish.load() || t.interrupted > 0)) {
     std::fprintf(stderr, "courtyard: sweep stopped by a signal with %lld runs left; run the same command again to finish\n",
                  static_cast<long long>(left));
