@@ -36,6 +36,11 @@ Handle utf8_string_type() {
 
 }  // namespace
 
+bool library_threadsafe() {
+  hbool_t yes = 0;
+  return H5is_library_threadsafe(&yes) >= 0 && yes;
+}
+
 std::optional<int> read_complete(const std::string& path) {
   quiet();
   Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);

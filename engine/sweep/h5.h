@@ -49,6 +49,10 @@ class Handle {
 // The root attribute `complete` of a result or summary file; nullopt if the file cannot be read.
 std::optional<int> read_complete(const std::string& path);
 
+// Whether the HDF5 library is built thread-safe (one lock around every API call; Debian's libhdf5 is).
+// Runs that run at once each write their files from their own thread (run_local), which needs it.
+bool library_threadsafe();
+
 // What says whose a run file is: `complete`, and the strings sweep_design and sweep_run (nullopt when
 // absent or the file cannot be read).
 struct Stamp {

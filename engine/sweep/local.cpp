@@ -13,6 +13,7 @@
 #include <mutex>
 #include <thread>
 
+#include "sweep/h5.h"
 #include "sweep/sweep.h"
 
 namespace courtyard::sweep {
@@ -31,6 +32,12 @@ Tally run_local(const RunContext& ctx, const std::vector<int64_t>& share, const 
   const int threads = std::max(1, options.threads);
   int concurrent = options.concurrent > 0 ? std::min(options.concurrent, threads) : threads;
   concurrent = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(concurrent, static_cast<int64_t>(todo.size()))));
+  // each run writes its HDF5 files from its own thread: only with a thread-safe build of the library
+  // (Debian's is: one lock around every call; tests/sanitize/README.md), else one run at a time
+  if (concurrent > 1 && !h5::library_threadsafe()) {
+    if (!options.quiet) std::fprintf(stderr, "sweep: the HDF5 library is not thread-safe: one run at a time\n");
+    concurrent = 1;
+  }
   const int per_run = std::max(1, threads / concurrent);
   if (!options.quiet)
     std::fprintf(stderr, "sweep: %zu runs to do (%lld already complete), %d at once with %d thread%s each\n", todo.size(),
