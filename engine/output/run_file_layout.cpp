@@ -135,6 +135,19 @@ void describe(hid_t obj, const std::string& units, const std::string& long_name)
   write_attr(obj, "long_name", long_name);
 }
 
+// A group's time coordinate along its unlimited axis (a netCDF dimension belongs to one group, so
+// /timeseries, /subdistrict and /households each have their own, with the same values): days since
+// the start date, a dimension scale named "time", with CF's attributes.
+Handle make_time_scale(hid_t group, const std::string& where, const Model& model, hsize_t chunk) {
+  Handle time = make_series(group, "time", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, chunk, nullptr);
+  check(H5DSset_scale(time, "time"), "making " + where + "/time a dimension scale");
+  describe(time, "days since " + format_date(model.start_date), "time at the end of the recorded step");
+  write_attr(time, "calendar", "proleptic_gregorian");
+  write_attr(time, "standard_name", "time");
+  write_attr(time, "axis", "T");
+  return time;
+}
+
 
 // The event type as an HDF5 enum over int16, one member per EventType named by event_type_name().
 Handle event_enum_type() {
@@ -264,16 +277,10 @@ void RunFile::Impl::write_root_attributes(const Model& model, const RunFileInfo&
 
 void RunFile::Impl::create_timeseries(const Model& model) {
   Handle group = make_group(file, "timeseries");
-  const std::string time_units = "days since " + format_date(model.start_date);
   const hsize_t series_chunk = std::max<hsize_t>(kMinSeriesChunk, static_cast<hsize_t>(block_records));
 
   // time: days since the start date, a coordinate along the unlimited axis
-  ts_time = make_series(group, "time", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, series_chunk, nullptr);
-  check(H5DSset_scale(ts_time, "time"), "making /timeseries/time a dimension scale");
-  describe(ts_time, time_units, "time at the end of the recorded step");
-  write_attr(ts_time, "calendar", "proleptic_gregorian");
-  write_attr(ts_time, "standard_name", "time");
-  write_attr(ts_time, "axis", "T");
+  ts_time = make_time_scale(group, "/timeseries", model, series_chunk);
 
   // courtyard: ids 0..n-1
   std::vector<int32_t> ids(static_cast<size_t>(ncourtyard));
@@ -317,12 +324,7 @@ void RunFile::Impl::create_subdistrict(const Model& model) {
   const hsize_t series_chunk = std::max<hsize_t>(kMinSeriesChunk, static_cast<hsize_t>(block_records));
 
   // its own time scale (a netCDF dimension belongs to one group), same values as /timeseries/time
-  sd_time = make_series(group, "time", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, series_chunk, nullptr);
-  check(H5DSset_scale(sd_time, "time"), "making /subdistrict/time a dimension scale");
-  describe(sd_time, "days since " + format_date(model.start_date), "time at the end of the recorded step");
-  write_attr(sd_time, "calendar", "proleptic_gregorian");
-  write_attr(sd_time, "standard_name", "time");
-  write_attr(sd_time, "axis", "T");
+  sd_time = make_time_scale(group, "/subdistrict", model, series_chunk);
 
   const double nan = std::numeric_limits<double>::quiet_NaN();
   for (const auto& m : metrics) {
@@ -414,12 +416,7 @@ void RunFile::Impl::create_households(const Model& model) {
 
   // time (and step) along the unlimited axis, as in /timeseries: a netCDF dimension belongs to one group
   const hsize_t series_chunk = std::max<hsize_t>(kMinSeriesChunk, static_cast<hsize_t>(block_records));
-  hh_time = make_series(group, "time", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, series_chunk, nullptr);
-  check(H5DSset_scale(hh_time, "time"), "making /households/time a dimension scale");
-  describe(hh_time, "days since " + format_date(model.start_date), "time at the end of the recorded step");
-  write_attr(hh_time, "calendar", "proleptic_gregorian");
-  write_attr(hh_time, "standard_name", "time");
-  write_attr(hh_time, "axis", "T");
+  hh_time = make_time_scale(group, "/households", model, series_chunk);
 
   // household: 0..n-1, the snapshot households in courtyard then slot order
   std::vector<int32_t> ids(n), courtyard(n), slot(n);
