@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/rng.h"
+#include "life/fee_decision.h"
 #include "life/life.h"
 
 namespace courtyard {
@@ -30,6 +31,59 @@ double payment_probability(const Params& params, CoopType type, double belief, d
   return logistic(lo + pressure);
 }
 
+namespace {
+
+// A courtyard's household arrays as the fast decision reads them (the enums as their bytes: GCC finds no
+// vector type for the enums' narrow value range).
+struct FeeInputs {
+  const uint8_t* coop;
+  const uint8_t* tenure;
+  const uint8_t* civic;
+  const float *belief, *trust, *satisfaction, *ability, *sanction;
+};
+
+static_assert(kAttended == 1, "fee_decision_fast takes `attended` as 0 or 1");
+
+// The fast decision for slots base .. base + n - 1 (word i is slot base + i's draw) into out[0 .. n).
+[[gnu::always_inline]] inline void decide_chunk(const FeeTerms& terms, const FeeInputs& in, int64_t base, int32_t n,
+                                                const uint32_t* word, uint8_t* __restrict out) {
+  // locals: `out` is bytes, which may alias anything, so members would be reloaded every iteration
+  const FeeTerms t = terms;
+  const uint8_t *coop = in.coop + base, *tenure = in.tenure + base, *civic = in.civic + base;
+  const float *belief = in.belief + base, *trust = in.trust + base, *satisfaction = in.satisfaction + base;
+  const float *ability = in.ability + base, *sanction = in.sanction + base;
+  for (int32_t i = 0; i < n; ++i)
+    out[i] = fee_decision_fast(t, coop[i], belief[i], trust[i], satisfaction[i], ability[i], sanction[i],
+                               tenure[i] == static_cast<uint8_t>(Tenure::kRenter), civic[i] & kAttended,
+                               Stream::to_uniform(word[i]));
+}
+
+// Compiled for the baseline x86-64 and for AVX2, chosen once by what the CPU supports. GCC vectorises the
+// loop only with AVX2 (SSE2 has no vector select of 64-bit lanes); the exact path settles whatever the fast
+// path leaves open, so the two give the same decisions (and in fact the same codes: the same IEEE operations).
+void decide_chunk_baseline(const FeeTerms& t, const FeeInputs& in, int64_t base, int32_t n, const uint32_t* word,
+                           uint8_t* out) {
+  decide_chunk(t, in, base, n, word, out);
+}
+#if defined(__x86_64__) && defined(__GNUC__)
+[[gnu::target("avx2")]] void decide_chunk_avx2(const FeeTerms& t, const FeeInputs& in, int64_t base, int32_t n,
+                                               const uint32_t* word, uint8_t* out) {
+  decide_chunk(t, in, base, n, word, out);
+}
+bool have_avx2() {
+  static const bool yes = __builtin_cpu_supports("avx2");
+  return yes;
+}
+#else
+void decide_chunk_avx2(const FeeTerms& t, const FeeInputs& in, int64_t base, int32_t n, const uint32_t* word,
+                       uint8_t* out) {
+  decide_chunk(t, in, base, n, word, out);
+}
+bool have_avx2() { return false; }
+#endif
+
+}  // namespace
+
 void fee_payment(const Week& w, State& s, int32_t c) {
   if (!w.first_week_of_month) return;
   const Params& params = w.model.params;
@@ -53,29 +107,49 @@ void fee_payment(const Week& w, State& s, int32_t c) {
   // the custom of paying fades by a month's worth
   s.payment_custom[c] *= static_cast<float>(fade(52.0 / 12.0, 52.0 * params.fee_payment.custom_half_life_years));
   int32_t due = 0, paid = 0;
-  // a word for every slot so vacancies do not shift others' draws
-  for_each_slot_with_word(words, h0, h1, [&](int64_t h, uint32_t word) {
-    const double u = Stream::to_uniform(word);
-    if (!occupied(s, h)) {
-      s.flags[h] &= static_cast<uint8_t>(~kPaid);
-      s.arrears[h] = 0;
-      return;
+  // a word for every slot so vacancies do not shift others' draws. A chunk of slots at a time: first the
+  // fast decision for every slot (branch-free, life/fee_decision.h), then the exact payment_probability for
+  // the few it leaves open (same pressure, same call as always: the decisions are the same), then the books.
+  const FeeTerms terms = fee_terms(params, managed, custom, meeting);
+  const CoopType* coop = s.coop.data();
+  const Tenure* tenure_of = s.tenure.data();
+  const uint8_t* civic = s.civic.data();
+  const float* belief_of = s.belief.data();
+  const float* trust = s.trust.data();
+  const float* satisfaction = s.satisfaction.data();
+  const float* ability = s.ability.data();
+  const float* sanction = s.sanction.data();
+  const FeeInputs in{reinterpret_cast<const uint8_t*>(coop), reinterpret_cast<const uint8_t*>(tenure_of), civic,
+                     belief_of, trust, satisfaction, ability, sanction};
+  const auto decide = have_avx2() ? decide_chunk_avx2 : decide_chunk_baseline;
+  uint8_t* flags = s.flags.data();
+  uint8_t* arrears = s.arrears.data();
+  alignas(64) uint8_t decision[StreamWords::kChunk];
+  for (int64_t base = h0; base < h1; base += StreamWords::kChunk) {
+    const int32_t n = static_cast<int32_t>(std::min<int64_t>(h1 - base, StreamWords::kChunk));
+    const uint32_t* word = words.take(n);
+    decide(terms, in, base, n, word, decision);
+    for (int32_t i = 0; i < n; ++i) {
+      if (decision[i] != kFeeUnsure || tenure_of[base + i] == Tenure::kVacant) continue;
+      const int64_t h = base + i;
+      // social pressure: the courtyard's custom, the notice, sanctions received, the meeting attended
+      double pressure = custom + sanction[h];
+      if (civic[h] & kAttended) pressure += meeting;
+      const double prob = payment_probability(params, coop[h], belief_of[h], trust[h], satisfaction[h], ability[h],
+                                              tenure_of[h] == Tenure::kRenter, managed, pressure);
+      decision[i] = Stream::to_uniform(word[i]) < prob ? kFeePay : kFeeNoPay;
     }
-    ++due;
-    // social pressure: the courtyard's custom, the notice, sanctions received, the meeting attended
-    double pressure = custom + s.sanction[h];
-    if (s.civic[h] & kAttended) pressure += meeting;
-    const double prob = payment_probability(params, s.coop[h], s.belief[h], s.trust[h], s.satisfaction[h],
-                                            s.ability[h], s.tenure[h] == Tenure::kRenter, managed, pressure);
-    if (u < prob) {
-      s.flags[h] |= kPaid;
-      s.arrears[h] = 0;
-      ++paid;
-    } else {
-      s.flags[h] &= static_cast<uint8_t>(~kPaid);
-      if (s.arrears[h] < 255) ++s.arrears[h];
+    // the books: a vacancy owes nothing and has not paid
+    for (int32_t i = 0; i < n; ++i) {
+      const int64_t h = base + i;
+      const bool home = tenure_of[h] != Tenure::kVacant;
+      const bool pays = home && decision[i] == kFeePay;
+      due += home;
+      paid += pays;
+      flags[h] = static_cast<uint8_t>((flags[h] & ~kPaid) | (pays ? kPaid : 0));
+      arrears[h] = static_cast<uint8_t>(pays || !home ? 0 : arrears[h] + (arrears[h] < 255));
     }
-  });
+  }
   const double income = paid * s.fee[c];
   // into the fund, less what the management model takes (life/management.cpp)
   bank_fees(w.model, s, c, income);
