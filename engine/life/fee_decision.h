@@ -113,11 +113,12 @@ inline double fee_select(uint64_t mask, double yes, double no) {
   return std::bit_cast<double>((std::bit_cast<uint64_t>(yes) & mask) | (std::bit_cast<uint64_t>(no) & ~mask));
 }
 
-// The fast decision for one household: kFeePay, kFeeNoPay, or kFeeUnsure (then the exact path decides).
-// Branch-free, so that a loop over a chunk of households vectorises. `type`: the CoopType's byte; `renter`
-// and `attended`: 0 or 1.
-inline FeeDecision fee_decision_fast(const FeeTerms& t, uint8_t type, double belief, double trust, double satisfaction,
-                                     double ability, double sanction, uint8_t renter, uint8_t attended, double u) {
+// p_fast for one household, and in `magnitude` the sum of the absolute values of its log-odds' terms (the
+// bound holds while it is below kFeeMaxMagnitude). Branch-free. `type`: the CoopType's byte; `renter` and
+// `attended`: 0 or 1.
+inline double fee_probability_fast(const FeeTerms& t, uint8_t type, double belief, double trust, double satisfaction,
+                                   double ability, double sanction, uint8_t renter, uint8_t attended,
+                                   double& magnitude) {
   // the schedule as a probability, computed as payment_probability does (the same double);
   // std::min(belief, 1 - belief) and std::clamp(x, 0.01, 0.99) as selects (their results, bit for bit)
   const uint64_t hump = fee_mask(type == static_cast<uint8_t>(CoopType::kHump));
@@ -133,8 +134,17 @@ inline FeeDecision fee_decision_fast(const FeeTerms& t, uint8_t type, double bel
   const double a = t.base + wt + ws + wa + sanction + fee_select(fee_mask(renter), t.renter, 0.0) +
                    fee_select(fee_mask(attended), t.meeting, 0.0) +
                    fee_select(fee_mask(type == static_cast<uint8_t>(CoopType::kFreeRider)), t.free_rider, 0.0);
-  const double magnitude = t.magnitude + std::fabs(wt) + std::fabs(ws) + std::fabs(wa) + std::fabs(sanction);
-  const double p = q / (q + (1.0 - q) * fee_exp(-a));
+  magnitude = t.magnitude + std::fabs(wt) + std::fabs(ws) + std::fabs(wa) + std::fabs(sanction);
+  return q / (q + (1.0 - q) * fee_exp(-a));
+}
+
+// The fast decision for one household: kFeePay, kFeeNoPay, or kFeeUnsure (then the exact path decides).
+// Branch-free, so that a loop over a chunk of households vectorises. Arguments as fee_probability_fast's.
+inline FeeDecision fee_decision_fast(const FeeTerms& t, uint8_t type, double belief, double trust, double satisfaction,
+                                     double ability, double sanction, uint8_t renter, uint8_t attended, double u) {
+  double magnitude;
+  const double p =
+      fee_probability_fast(t, type, belief, trust, satisfaction, ability, sanction, renter, attended, magnitude);
   // decide outside the margin, where the bound makes the exact path agree
   const int ok = magnitude < kFeeMaxMagnitude;
   const int pay = ok & (u < p - kFeeMargin);

@@ -162,6 +162,31 @@ TEST(FeeDecision, FeeExpWithinItsStatedRelativeError) {
   EXPECT_GT(worst, 1e-12);  // the polynomial is an approximation; a worst of 0 would mean the check saw nothing
 }
 
+TEST(FeeDecision, FastProbabilityWithinTheProvedBound) {
+  // the proof's key step: |p_fast - p_exact| < 1.3e-8 wherever the magnitude is below kFeeMaxMagnitude
+  Rand r(11);
+  double worst = 0;
+  int64_t checked = 0;
+  for (int month = 0; month < 2000; ++month) {
+    Month m = random_month(r, default_params(), month % 2 == 1);
+    if (month % 4 == 3) m.params.fee_payment.intercept = r.in(-500, 500);  // far tails, still in range
+    const FeeTerms t = fee_terms(m.params, m.managed, m.custom, m.meeting);
+    for (int i = 0; i < 500; ++i) {
+      const Household h = random_household(r, m.params);
+      double magnitude = 0;
+      const double p = fee_probability_fast(t, static_cast<uint8_t>(h.type), h.belief, h.trust, h.satisfaction,
+                                            h.ability, h.sanction, h.renter, h.attended, magnitude);
+      if (!(magnitude < kFeeMaxMagnitude)) continue;
+      worst = std::max(worst, std::fabs(p - exact_probability(m, h)));
+      ++checked;
+    }
+  }
+  std::printf("p_fast: worst |p_fast - p_exact| %.3g over %lld households (proved bound 1.3e-8, margin %.3g)\n",
+              worst, static_cast<long long>(checked), kFeeMargin);
+  EXPECT_GE(checked, 900000);
+  EXPECT_LT(worst, 1.3e-8);
+}
+
 TEST(FeeDecision, FastPathNeverDisagreesWithExact) {
   Rand r(20261130);
   Tally tally;
