@@ -4,6 +4,7 @@
 // others give (Fischbacher & Gachter 2010), which makes payment decay where nothing props it up.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "core/rng.h"
 #include "life/fee_decision.h"
@@ -129,26 +130,35 @@ void fee_payment(const Week& w, State& s, int32_t c) {
     const int32_t n = static_cast<int32_t>(std::min<int64_t>(h1 - base, StreamWords::kChunk));
     const uint32_t* word = words.take(n);
     decide(terms, in, base, n, word, decision);
-    for (int32_t i = 0; i < n; ++i) {
-      if (decision[i] != kFeeUnsure || tenure_of[base + i] == Tenure::kVacant) continue;
+    // the exact path where the fast one left the decision open (memchr: a vectorised scan of the codes)
+    for (auto* open = static_cast<uint8_t*>(std::memchr(decision, kFeeUnsure, static_cast<size_t>(n))); open;
+         open = static_cast<uint8_t*>(std::memchr(open + 1, kFeeUnsure, static_cast<size_t>(decision + n - open - 1)))) {
+      const int32_t i = static_cast<int32_t>(open - decision);
       const int64_t h = base + i;
+      if (tenure_of[h] == Tenure::kVacant) continue;
       // social pressure: the courtyard's custom, the notice, sanctions received, the meeting attended
       double pressure = custom + sanction[h];
       if (civic[h] & kAttended) pressure += meeting;
       const double prob = payment_probability(params, coop[h], belief_of[h], trust[h], satisfaction[h], ability[h],
                                               tenure_of[h] == Tenure::kRenter, managed, pressure);
-      decision[i] = Stream::to_uniform(word[i]) < prob ? kFeePay : kFeeNoPay;
+      *open = Stream::to_uniform(word[i]) < prob ? kFeePay : kFeeNoPay;
     }
-    // the books: a vacancy owes nothing and has not paid
+    // the books, branch-free: a vacancy owes nothing and has not paid; arrears count up to 255
+    const uint8_t* tenure_byte = in.tenure + base;
+    uint8_t* flag = flags + base;
+    uint8_t* arrear = arrears + base;
+    int32_t chunk_due = 0, chunk_paid = 0;
     for (int32_t i = 0; i < n; ++i) {
-      const int64_t h = base + i;
-      const bool home = tenure_of[h] != Tenure::kVacant;
-      const bool pays = home && decision[i] == kFeePay;
-      due += home;
-      paid += pays;
-      flags[h] = static_cast<uint8_t>((flags[h] & ~kPaid) | (pays ? kPaid : 0));
-      arrears[h] = static_cast<uint8_t>(pays || !home ? 0 : arrears[h] + (arrears[h] < 255));
+      const uint32_t home = tenure_byte[i] != static_cast<uint8_t>(Tenure::kVacant);
+      const uint32_t pays = home & (decision[i] == kFeePay);
+      chunk_due += static_cast<int32_t>(home);
+      chunk_paid += static_cast<int32_t>(pays);
+      flag[i] = static_cast<uint8_t>((flag[i] & ~kPaid) | (pays * kPaid));
+      const uint32_t owing = arrear[i];
+      arrear[i] = static_cast<uint8_t>((home & (pays ^ 1u)) * (owing + (owing < 255u)));
     }
+    due += chunk_due;
+    paid += chunk_paid;
   }
   const double income = paid * s.fee[c];
   // into the fund, less what the management model takes (life/management.cpp)
