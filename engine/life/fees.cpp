@@ -12,8 +12,8 @@
 
 namespace courtyard {
 
-double payment_probability(const Params& params, CoopType type, double belief, double trust,
-                           double satisfaction, double ability, bool renter, bool managed, double pressure) {
+double payment_log_odds(const Params& params, CoopType type, double belief, double trust, double satisfaction,
+                        double ability, bool renter, bool managed) {
   const auto& p = params.fee_payment;
   const double slope = params.cooperation.conditional_slope;
   // the type's schedule, as a probability, read in log-odds (kept off 0 and 1)
@@ -29,7 +29,12 @@ double payment_probability(const Params& params, CoopType type, double belief, d
               p.satisfaction_weight * (satisfaction - 0.5) + p.ability_weight * (ability - 0.5);
   if (renter) lo -= p.renter_penalty;
   if (managed) lo += p.collection_effort;
-  return logistic(lo + pressure);
+  return lo;
+}
+
+double payment_probability(const Params& params, CoopType type, double belief, double trust,
+                           double satisfaction, double ability, bool renter, bool managed, double pressure) {
+  return logistic(payment_log_odds(params, type, belief, trust, satisfaction, ability, renter, managed) + pressure);
 }
 
 namespace {
