@@ -152,4 +152,14 @@ inline FeeDecision fee_decision_fast(const FeeTerms& t, uint8_t type, double bel
   return static_cast<FeeDecision>(pay | ((1 - (pay | no)) << 1));
 }
 
+// Sum over i < n of 1 / (1 + fee_exp(-(x[i] + k))), with x[i] + k rounded as logistic(x[i] + k) rounds it, in
+// eight interleaved partial sums (AVX2 where the CPU has it; life/fees.cpp). For the bisection of the payment
+// custom (life/init.cpp); callers ensure every |x[i] + k| <= 600. Each term is within 3.1e-9 of
+// logistic(x[i] + k) as libm computes it (fee_exp's R <= 1.2e-8 moves 1/(1 + E) by at most R / (4 (1 - R));
+// roundings, 6u, exp's 2 ulp included), and a sum of n terms in [0, 1], in any order, carries at most
+// (n - 1) u n of rounding, so the fast and the exact means differ by at most 3.1e-9 + 2 (n + 1) u, which
+// fee_mean_margin(n) exceeds.
+double fee_logistic_sum_fast(const double* x, int64_t n, double k);
+inline double fee_mean_margin(int64_t n) { return 1e-8 + 4.0 * static_cast<double>(n + 1) * 0x1p-53; }
+
 }  // namespace courtyard

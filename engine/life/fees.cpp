@@ -88,7 +88,32 @@ void decide_chunk_avx2(const FeeTerms& t, const FeeInputs& in, int64_t base, int
 bool have_avx2() { return false; }
 #endif
 
+// The payment custom's fast sum (fee_decision.h), compiled like decide_chunk.
+[[gnu::always_inline]] inline double logistic_sum(const double* x, int64_t n, double k) {
+  constexpr int kLanes = 8;
+  double acc[kLanes] = {};
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    for (int j = 0; j < kLanes; ++j) acc[j] += 1.0 / (1.0 + fee_exp(-(x[i + j] + k)));
+  for (; i < n; ++i) acc[0] += 1.0 / (1.0 + fee_exp(-(x[i] + k)));
+  double sum = 0;
+  for (int j = 0; j < kLanes; ++j) sum += acc[j];
+  return sum;
+}
+double logistic_sum_baseline(const double* x, int64_t n, double k) { return logistic_sum(x, n, k); }
+#if defined(__x86_64__) && defined(__GNUC__)
+[[gnu::target("avx2")]] double logistic_sum_avx2(const double* x, int64_t n, double k) {
+  return logistic_sum(x, n, k);
+}
+#else
+double logistic_sum_avx2(const double* x, int64_t n, double k) { return logistic_sum(x, n, k); }
+#endif
+
 }  // namespace
+
+double fee_logistic_sum_fast(const double* x, int64_t n, double k) {
+  return have_avx2() ? logistic_sum_avx2(x, n, k) : logistic_sum_baseline(x, n, k);
+}
 
 void fee_payment(const Week& w, State& s, int32_t c) {
   if (!w.first_week_of_month) return;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/rng.h"
+#include "life/fee_decision.h"
 #include "life/life.h"
 
 namespace courtyard {
@@ -71,10 +72,23 @@ static double payment_custom(const Model& m, const State& s, int32_t c, double s
     return n > 0 ? sum / n : stated;
   };
   if (stated <= 0.001 || stated >= 0.999) stated = std::clamp(stated, 0.001, 0.999);
+  // expected(k) < stated, decided from a fast sum where it is clear by the proved margin (life/fee_decision.h,
+  // fee_logistic_sum_fast), else from expected(k) itself: the same comparisons, so the same k
+  bool fast = n > 0;
+  for (const double x : log_odds) fast = fast && std::fabs(x) <= 588;  // keeps |x + k| <= 600; NaN fails
+  const double margin = fee_mean_margin(n);
+  auto below = [&](double k) {
+    if (fast) {
+      const double mean = fee_logistic_sum_fast(log_odds.data(), n, k) / static_cast<double>(n);
+      if (mean < stated - margin) return true;
+      if (mean >= stated + margin) return false;
+    }
+    return expected(k) < stated;
+  };
   double lo = -12, hi = 12;
   for (int i = 0; i < 40; ++i) {
     const double mid = 0.5 * (lo + hi);
-    (expected(mid) < stated ? lo : hi) = mid;
+    (below(mid) ? lo : hi) = mid;
   }
   return 0.5 * (lo + hi);
 }

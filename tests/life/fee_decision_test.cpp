@@ -187,6 +187,28 @@ TEST(FeeDecision, FastProbabilityWithinTheProvedBound) {
   EXPECT_LT(worst, 1.3e-8);
 }
 
+TEST(FeeDecision, FastLogisticMeanWithinItsMargin) {
+  // the payment custom's bisection (life/init.cpp): the fast mean of logistic(x + k) against the exact one
+  Rand r(5);
+  double worst = 0, worst_allowed = 0;
+  for (int trial = 0; trial < 3000; ++trial) {
+    const int64_t n = 1 + r.below(trial % 10 == 0 ? 20000 : 400);
+    const double spread = r.in(0.1, trial % 3 == 0 ? 580 : 12);
+    std::vector<double> x(static_cast<size_t>(n));
+    for (double& v : x) v = r.in(-spread, spread);
+    const double k = r.in(-12, 12);
+    double exact = 0;
+    for (const double v : x) exact += logistic(v + k);
+    const double diff = std::fabs(fee_logistic_sum_fast(x.data(), n, k) / static_cast<double>(n) - exact / static_cast<double>(n));
+    const double allowed = 3.1e-9 + 2.0 * static_cast<double>(n + 1) * 0x1p-53;  // the proved bound
+    EXPECT_LE(diff, allowed) << "n=" << n << " k=" << k;
+    EXPECT_LT(allowed, fee_mean_margin(n));
+    if (diff > worst) worst = diff, worst_allowed = allowed;
+  }
+  std::printf("logistic mean: worst difference %.3g (bound there %.3g)\n", worst, worst_allowed);
+  EXPECT_GT(worst, 0.0);
+}
+
 TEST(FeeDecision, FastPathNeverDisagreesWithExact) {
   Rand r(20261130);
   Tally tally;
