@@ -14,23 +14,23 @@
 // log-odds in A. It yields p_fast and decides: pay if u < p_fast - kFeeMargin, not if u >= p_fast + kFeeMargin,
 // otherwise (or if any value is not finite, or the terms are large) it answers kFeeUnsure.
 //
-// The bound (u = 2^-53, the unit roundoff; S the sum of the absolute values of every term of the log-odds,
-// the FeeTerms::magnitude plus the household's |trust_weight x trust| etc. and |sanction|; X the real
+// The bound (eps = 2^-53, the unit roundoff; u the draw; S the sum of the absolute values of every term of the
+// log-odds, the FeeTerms::magnitude plus the household's |trust_weight x trust| etc. and |sanction|; X the real
 // log-odds of the inputs; p_exact the value payment_probability returns). The fast path is used only when
 // the computed S < 600 (the true S is then below 601).
 //  1. Exact path: the log-odds are about 14 rounded operations whose partial results are bounded by S, so
-//     |x_exact - X| <= 20 u S + 1e-14 (the 1e-14: `log` of q/(1-q), at most 2 ulp of glibc's log of a value
+//     |x_exact - X| <= 20 eps S + 1e-14 (the 1e-14: `log` of q/(1-q), at most 2 ulp of glibc's log of a value
 //     below 4.6 in magnitude plus the division's rounding). |x_exact| <= 601 < 709, so exp(-x_exact) neither
 //     overflows nor leaves the normal range, and exp (<= 2 ulp), 1 + e and 1 / (.) give
-//     p_exact = logistic(x_exact) (1 + psi), |psi| <= 8u. As logistic' <= 1/4:
-//     |p_exact - logistic(X)| <= 0.25 (20 u S + 1e-14) + 8u.
-//  2. Fast path: A is summed in another order, |a_fast - A| <= 20 u S; q is the same double as the exact
+//     p_exact = logistic(x_exact) (1 + psi), |psi| <= 8 eps. As logistic' <= 1/4:
+//     |p_exact - logistic(X)| <= 0.25 (20 eps S + 1e-14) + 8 eps.
+//  2. Fast path: A is summed in another order, |a_fast - A| <= 20 eps S; q is the same double as the exact
 //     path's (same operations), and logit(q) enters in real arithmetic. fee_exp(y) for |y| <= 601 has
 //     relative error R <= 1.2e-8 (see fee_exp); the roundings of 1 - q, the product, the sum (of positives)
-//     and the division add at most 5u relatively, so p_fast = logistic(a_fast + logit(q)) (1 + phi) with
-//     |phi| <= 1.01 (R + 5u), and |p_fast - logistic(X)| <= 1.01 (R + 5u) + 0.25 (20 u S).
-//  3. Hence |p_fast - p_exact| <= 1.01 (1.2e-8 + 5u) + 0.5 (20 u 601) + 0.25e-14 + 8u < 1.3e-8, and the
-//     computed p_fast -/+ kFeeMargin is off the real one by at most one rounding (u). With
+//     and the division add at most 5 eps relatively, so p_fast = logistic(a_fast + logit(q)) (1 + phi) with
+//     |phi| <= 1.01 (R + 5 eps), and |p_fast - logistic(X)| <= 1.01 (R + 5 eps) + 0.25 (20 eps S).
+//  3. Hence |p_fast - p_exact| <= 1.01 (1.2e-8 + 5 eps) + 0.5 (20 eps 601) + 0.25e-14 + 8 eps < 1.3e-8, and the
+//     computed p_fast -/+ kFeeMargin is off the real one by at most one rounding (eps). With
 //     kFeeMargin = 2^-20 (9.5e-7, 70 times the bound): u < p_fast - kFeeMargin implies u < p_exact, and
 //     u >= p_fast + kFeeMargin implies u >= p_exact. Any NaN fails both comparisons, so it goes to the
 //     exact path too (S < 600 is false for NaN and infinity).
@@ -69,7 +69,8 @@ inline double fee_exp(double y) {
   const double k = t - kShift;
   const double r = y - k * kLn2;
   const double poly =
-      1.0 + r * (1.0 + r * (0.5 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120 + r * (1.0 / 720 + r * (1.0 / 5040)))))));
+      1.0 +
+      r * (1.0 + r * (0.5 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120 + r * (1.0 / 720 + r * (1.0 / 5040)))))));
   const uint64_t ki = std::bit_cast<uint64_t>(t) - std::bit_cast<uint64_t>(kShift);  // k modulo 2^64
   return poly * std::bit_cast<double>((ki + 1023u) << 52);
 }
@@ -156,8 +157,8 @@ inline FeeDecision fee_decision_fast(const FeeTerms& t, uint8_t type, double bel
 // eight interleaved partial sums (AVX2 where the CPU has it; life/fees.cpp). For the bisection of the payment
 // custom (life/init.cpp); callers ensure every |x[i] + k| <= 600. Each term is within 3.1e-9 of
 // logistic(x[i] + k) as libm computes it (fee_exp's R <= 1.2e-8 moves 1/(1 + E) by at most R / (4 (1 - R));
-// roundings, 6u, exp's 2 ulp included), and a sum of n terms in [0, 1], in any order, carries at most
-// (n - 1) u n of rounding, so the fast and the exact means differ by at most 3.1e-9 + 2 (n + 1) u, which
+// roundings, 6 eps, exp's 2 ulp included; eps = 2^-53), and a sum of n terms in [0, 1], in any order, carries
+// at most (n - 1) eps n of rounding, so the fast and the exact means differ by at most 3.1e-9 + 2 (n + 1) eps, which
 // fee_mean_margin(n) exceeds.
 double fee_logistic_sum_fast(const double* x, int64_t n, double k);
 inline double fee_mean_margin(int64_t n) { return 1e-8 + 4.0 * static_cast<double>(n + 1) * 0x1p-53; }

@@ -161,8 +161,9 @@ void fee_payment(const Week& w, State& s, int32_t c) {
     const uint32_t* word = words.take(n);
     decide(terms, in, base, n, word, decision);
     // the exact path where the fast one left the decision open (memchr: a vectorised scan of the codes)
+    const uint8_t* end = decision + n;
     for (auto* open = static_cast<uint8_t*>(std::memchr(decision, kFeeUnsure, static_cast<size_t>(n))); open;
-         open = static_cast<uint8_t*>(std::memchr(open + 1, kFeeUnsure, static_cast<size_t>(decision + n - open - 1)))) {
+         open = static_cast<uint8_t*>(std::memchr(open + 1, kFeeUnsure, static_cast<size_t>(end - open - 1)))) {
       const int32_t i = static_cast<int32_t>(open - decision);
       const int64_t h = base + i;
       if (tenure_of[h] == Tenure::kVacant) continue;

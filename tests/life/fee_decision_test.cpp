@@ -51,8 +51,8 @@ double exact_probability(const Month& m, const Household& h) {
 }
 
 FeeDecision fast(const FeeTerms& t, const Household& h, double u) {
-  return fee_decision_fast(t, static_cast<uint8_t>(h.type), h.belief, h.trust, h.satisfaction, h.ability, h.sanction, h.renter, h.attended,
-                           u);
+  return fee_decision_fast(t, static_cast<uint8_t>(h.type), h.belief, h.trust, h.satisfaction, h.ability, h.sanction,
+                           h.renter, h.attended, u);
 }
 
 const Params& default_params() {
@@ -199,7 +199,8 @@ TEST(FeeDecision, FastLogisticMeanWithinItsMargin) {
     const double k = r.in(-12, 12);
     double exact = 0;
     for (const double v : x) exact += logistic(v + k);
-    const double diff = std::fabs(fee_logistic_sum_fast(x.data(), n, k) / static_cast<double>(n) - exact / static_cast<double>(n));
+    const double mean = fee_logistic_sum_fast(x.data(), n, k) / static_cast<double>(n);
+    const double diff = std::fabs(mean - exact / static_cast<double>(n));
     const double allowed = 3.1e-9 + 2.0 * static_cast<double>(n + 1) * 0x1p-53;  // the proved bound
     EXPECT_LE(diff, allowed) << "n=" << n << " k=" << k;
     EXPECT_LT(allowed, fee_mean_margin(n));
