@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/rng.h"
+#include "life/fee_decision.h"
 #include "life/life.h"
 #include "scenario/scenario.h"
 #include "sim/metrics.h"
@@ -79,6 +80,49 @@ BENCHMARK(BM_Phase_Demands)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Phase_MoveOut)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Phase_MoveIn)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Phase_Ties)->Unit(benchmark::kMillisecond);
+
+// The fee decision alone over every household of the warm district, one thread, the same draws for both:
+// the exact `u < payment_probability(...)` per household, against the fast path of life/fee_decision.h (scalar,
+// as the test calls it; fee_payment runs an AVX2 loop of it) with the exact fallback inside its margin.
+template <bool kFast>
+void fee_decisions(benchmark::State& st) {
+  const Model& m = bench_model();
+  const State& s = warm_simulation().state();
+  const Params& params = m.params;
+  std::vector<uint32_t> words(static_cast<size_t>(m.nhousehold()));
+  for (size_t i = 0; i < words.size(); ++i) words[i] = static_cast<uint32_t>(i * 2654435761u);
+  const double custom = 0.4, meeting = 0.3;
+  for (auto _ : st) {
+    int64_t paid = 0;
+    for (int32_t c = 0; c < m.ncourtyard(); ++c) {
+      const bool managed = collects(s, c);
+      const FeeTerms terms = fee_terms(params, managed, custom, meeting);
+      for (int64_t h = first_household(m, c); h < end_household(m, c); ++h) {
+        const double u = Stream::to_uniform(words[h]);
+        const bool renter = s.tenure[h] == Tenure::kRenter, attended = (s.civic[h] & kAttended) != 0;
+        FeeDecision d = kFeeUnsure;
+        if constexpr (kFast)
+          d = fee_decision_fast(terms, static_cast<uint8_t>(s.coop[h]), s.belief[h], s.trust[h], s.satisfaction[h],
+                                s.ability[h], s.sanction[h], renter, attended, u);
+        if (d == kFeeUnsure) {
+          double pressure = custom + s.sanction[h];
+          if (attended) pressure += meeting;
+          d = u < payment_probability(params, s.coop[h], s.belief[h], s.trust[h], s.satisfaction[h], s.ability[h],
+                                      renter, managed, pressure)
+                  ? kFeePay
+                  : kFeeNoPay;
+        }
+        paid += d == kFeePay;
+      }
+    }
+    benchmark::DoNotOptimize(paid);
+  }
+  st.SetItemsProcessed(st.iterations() * m.nhousehold());
+}
+void BM_FeeDecision_Exact(benchmark::State& st) { fee_decisions<false>(st); }
+void BM_FeeDecision_Fast(benchmark::State& st) { fee_decisions<true>(st); }
+BENCHMARK(BM_FeeDecision_Exact)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FeeDecision_Fast)->Unit(benchmark::kMillisecond);
 
 // The whole step (all phases, TBB-parallel, default thread count).
 void BM_Step(benchmark::State& st) {

@@ -4,14 +4,16 @@
 // others give (Fischbacher & Gachter 2010), which makes payment decay where nothing props it up.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "core/rng.h"
+#include "life/fee_decision.h"
 #include "life/life.h"
 
 namespace courtyard {
 
-double payment_probability(const Params& params, CoopType type, double belief, double trust,
-                           double satisfaction, double ability, bool renter, bool managed, double pressure) {
+double payment_log_odds(const Params& params, CoopType type, double belief, double trust, double satisfaction,
+                        double ability, bool renter, bool managed) {
   const auto& p = params.fee_payment;
   const double slope = params.cooperation.conditional_slope;
   // the type's schedule, as a probability, read in log-odds (kept off 0 and 1)
@@ -27,7 +29,90 @@ double payment_probability(const Params& params, CoopType type, double belief, d
               p.satisfaction_weight * (satisfaction - 0.5) + p.ability_weight * (ability - 0.5);
   if (renter) lo -= p.renter_penalty;
   if (managed) lo += p.collection_effort;
-  return logistic(lo + pressure);
+  return lo;
+}
+
+double payment_probability(const Params& params, CoopType type, double belief, double trust,
+                           double satisfaction, double ability, bool renter, bool managed, double pressure) {
+  return logistic(payment_log_odds(params, type, belief, trust, satisfaction, ability, renter, managed) + pressure);
+}
+
+namespace {
+
+// A courtyard's household arrays as the fast decision reads them (the enums as their bytes: GCC finds no
+// vector type for the enums' narrow value range).
+struct FeeInputs {
+  const uint8_t* coop;
+  const uint8_t* tenure;
+  const uint8_t* civic;
+  const float *belief, *trust, *satisfaction, *ability, *sanction;
+};
+
+static_assert(kAttended == 1, "fee_decision_fast takes `attended` as 0 or 1");
+
+// The fast decision for slots base .. base + n - 1 (word i is slot base + i's draw) into out[0 .. n).
+[[gnu::always_inline]] inline void decide_chunk(const FeeTerms& terms, const FeeInputs& in, int64_t base, int32_t n,
+                                                const uint32_t* word, uint8_t* __restrict out) {
+  // locals: `out` is bytes, which may alias anything, so members would be reloaded every iteration
+  const FeeTerms t = terms;
+  const uint8_t *coop = in.coop + base, *tenure = in.tenure + base, *civic = in.civic + base;
+  const float *belief = in.belief + base, *trust = in.trust + base, *satisfaction = in.satisfaction + base;
+  const float *ability = in.ability + base, *sanction = in.sanction + base;
+  for (int32_t i = 0; i < n; ++i)
+    out[i] = fee_decision_fast(t, coop[i], belief[i], trust[i], satisfaction[i], ability[i], sanction[i],
+                               tenure[i] == static_cast<uint8_t>(Tenure::kRenter), civic[i] & kAttended,
+                               Stream::to_uniform(word[i]));
+}
+
+// Compiled for the baseline x86-64 and for AVX2, chosen once by what the CPU supports. GCC vectorises the
+// loop only with AVX2 (SSE2 has no vector select of 64-bit lanes); the exact path settles whatever the fast
+// path leaves open, so the two give the same decisions (and in fact the same codes: the same IEEE operations).
+void decide_chunk_baseline(const FeeTerms& t, const FeeInputs& in, int64_t base, int32_t n, const uint32_t* word,
+                           uint8_t* out) {
+  decide_chunk(t, in, base, n, word, out);
+}
+#if defined(__x86_64__) && defined(__GNUC__)
+[[gnu::target("avx2")]] void decide_chunk_avx2(const FeeTerms& t, const FeeInputs& in, int64_t base, int32_t n,
+                                               const uint32_t* word, uint8_t* out) {
+  decide_chunk(t, in, base, n, word, out);
+}
+bool have_avx2() {
+  static const bool yes = __builtin_cpu_supports("avx2");
+  return yes;
+}
+#else
+void decide_chunk_avx2(const FeeTerms& t, const FeeInputs& in, int64_t base, int32_t n, const uint32_t* word,
+                       uint8_t* out) {
+  decide_chunk(t, in, base, n, word, out);
+}
+bool have_avx2() { return false; }
+#endif
+
+// The payment custom's fast sum (fee_decision.h), compiled like decide_chunk.
+[[gnu::always_inline]] inline double logistic_sum(const double* x, int64_t n, double k) {
+  constexpr int kLanes = 8;
+  double acc[kLanes] = {};
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    for (int j = 0; j < kLanes; ++j) acc[j] += 1.0 / (1.0 + fee_exp(-(x[i + j] + k)));
+  for (; i < n; ++i) acc[0] += 1.0 / (1.0 + fee_exp(-(x[i] + k)));
+  double sum = 0;
+  for (int j = 0; j < kLanes; ++j) sum += acc[j];
+  return sum;
+}
+double logistic_sum_baseline(const double* x, int64_t n, double k) { return logistic_sum(x, n, k); }
+#if defined(__x86_64__) && defined(__GNUC__)
+[[gnu::target("avx2")]] double logistic_sum_avx2(const double* x, int64_t n, double k) {
+  return logistic_sum(x, n, k);
+}
+#else
+double logistic_sum_avx2(const double* x, int64_t n, double k) { return logistic_sum(x, n, k); }
+#endif
+
+}  // namespace
+
+double fee_logistic_sum_fast(const double* x, int64_t n, double k) {
+  return have_avx2() ? logistic_sum_avx2(x, n, k) : logistic_sum_baseline(x, n, k);
 }
 
 void fee_payment(const Week& w, State& s, int32_t c) {
@@ -53,29 +138,59 @@ void fee_payment(const Week& w, State& s, int32_t c) {
   // the custom of paying fades by a month's worth
   s.payment_custom[c] *= static_cast<float>(fade(52.0 / 12.0, 52.0 * params.fee_payment.custom_half_life_years));
   int32_t due = 0, paid = 0;
-  // a word for every slot so vacancies do not shift others' draws
-  for_each_slot_with_word(words, h0, h1, [&](int64_t h, uint32_t word) {
-    const double u = Stream::to_uniform(word);
-    if (!occupied(s, h)) {
-      s.flags[h] &= static_cast<uint8_t>(~kPaid);
-      s.arrears[h] = 0;
-      return;
+  // a word for every slot so vacancies do not shift others' draws. A chunk of slots at a time: first the
+  // fast decision for every slot (branch-free, life/fee_decision.h), then the exact payment_probability for
+  // the few it leaves open (same pressure, same call as always: the decisions are the same), then the books.
+  const FeeTerms terms = fee_terms(params, managed, custom, meeting);
+  const CoopType* coop = s.coop.data();
+  const Tenure* tenure_of = s.tenure.data();
+  const uint8_t* civic = s.civic.data();
+  const float* belief_of = s.belief.data();
+  const float* trust = s.trust.data();
+  const float* satisfaction = s.satisfaction.data();
+  const float* ability = s.ability.data();
+  const float* sanction = s.sanction.data();
+  const FeeInputs in{reinterpret_cast<const uint8_t*>(coop), reinterpret_cast<const uint8_t*>(tenure_of), civic,
+                     belief_of, trust, satisfaction, ability, sanction};
+  const auto decide = have_avx2() ? decide_chunk_avx2 : decide_chunk_baseline;
+  uint8_t* flags = s.flags.data();
+  uint8_t* arrears = s.arrears.data();
+  alignas(64) uint8_t decision[StreamWords::kChunk];
+  for (int64_t base = h0; base < h1; base += StreamWords::kChunk) {
+    const int32_t n = static_cast<int32_t>(std::min<int64_t>(h1 - base, StreamWords::kChunk));
+    const uint32_t* word = words.take(n);
+    decide(terms, in, base, n, word, decision);
+    // the exact path where the fast one left the decision open (memchr: a vectorised scan of the codes)
+    const uint8_t* end = decision + n;
+    for (auto* open = static_cast<uint8_t*>(std::memchr(decision, kFeeUnsure, static_cast<size_t>(n))); open;
+         open = static_cast<uint8_t*>(std::memchr(open + 1, kFeeUnsure, static_cast<size_t>(end - open - 1)))) {
+      const int32_t i = static_cast<int32_t>(open - decision);
+      const int64_t h = base + i;
+      if (tenure_of[h] == Tenure::kVacant) continue;
+      // social pressure: the courtyard's custom, the notice, sanctions received, the meeting attended
+      double pressure = custom + sanction[h];
+      if (civic[h] & kAttended) pressure += meeting;
+      const double prob = payment_probability(params, coop[h], belief_of[h], trust[h], satisfaction[h], ability[h],
+                                              tenure_of[h] == Tenure::kRenter, managed, pressure);
+      *open = Stream::to_uniform(word[i]) < prob ? kFeePay : kFeeNoPay;
     }
-    ++due;
-    // social pressure: the courtyard's custom, the notice, sanctions received, the meeting attended
-    double pressure = custom + s.sanction[h];
-    if (s.civic[h] & kAttended) pressure += meeting;
-    const double prob = payment_probability(params, s.coop[h], s.belief[h], s.trust[h], s.satisfaction[h],
-                                            s.ability[h], s.tenure[h] == Tenure::kRenter, managed, pressure);
-    if (u < prob) {
-      s.flags[h] |= kPaid;
-      s.arrears[h] = 0;
-      ++paid;
-    } else {
-      s.flags[h] &= static_cast<uint8_t>(~kPaid);
-      if (s.arrears[h] < 255) ++s.arrears[h];
+    // the books, branch-free: a vacancy owes nothing and has not paid; arrears count up to 255
+    const uint8_t* tenure_byte = in.tenure + base;
+    uint8_t* flag = flags + base;
+    uint8_t* arrear = arrears + base;
+    int32_t chunk_due = 0, chunk_paid = 0;
+    for (int32_t i = 0; i < n; ++i) {
+      const uint32_t home = tenure_byte[i] != static_cast<uint8_t>(Tenure::kVacant);
+      const uint32_t pays = home & (decision[i] == kFeePay);
+      chunk_due += static_cast<int32_t>(home);
+      chunk_paid += static_cast<int32_t>(pays);
+      flag[i] = static_cast<uint8_t>((flag[i] & ~kPaid) | (pays * kPaid));
+      const uint32_t owing = arrear[i];
+      arrear[i] = static_cast<uint8_t>((home & (pays ^ 1u)) * (owing + (owing < 255u)));
     }
-  });
+    due += chunk_due;
+    paid += chunk_paid;
+  }
   const double income = paid * s.fee[c];
   // into the fund, less what the management model takes (life/management.cpp)
   bank_fees(w.model, s, c, income);

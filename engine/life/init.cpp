@@ -2,8 +2,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "core/rng.h"
+#include "life/fee_decision.h"
 #include "life/life.h"
 
 namespace courtyard {
@@ -55,22 +57,38 @@ static double payment_custom(const Model& m, const State& s, int32_t c, double s
   const Params& p = m.params;
   const bool managed = collects(s, c);
   const int64_t h0 = first_household(m, c), h1 = end_household(m, c);
+  // each resident's log-odds before the custom, once (payment_probability's own operations, so the same
+  // doubles as calling it with pressure k)
+  std::vector<double> log_odds;
+  log_odds.reserve(static_cast<size_t>(h1 - h0));
+  for (int64_t h = h0; h < h1; ++h)
+    if (occupied(s, h))
+      log_odds.push_back(payment_log_odds(p, s.coop[h], s.belief[h], s.trust[h], s.satisfaction[h], s.ability[h],
+                                    s.tenure[h] == Tenure::kRenter, managed));
+  const int64_t n = static_cast<int64_t>(log_odds.size());
   auto expected = [&](double k) {
     double sum = 0;
-    int64_t n = 0;
-    for (int64_t h = h0; h < h1; ++h) {
-      if (!occupied(s, h)) continue;
-      sum += payment_probability(p, s.coop[h], s.belief[h], s.trust[h], s.satisfaction[h], s.ability[h],
-                                 s.tenure[h] == Tenure::kRenter, managed, k);
-      ++n;
-    }
+    for (const double x : log_odds) sum += logistic(x + k);
     return n > 0 ? sum / n : stated;
   };
   if (stated <= 0.001 || stated >= 0.999) stated = std::clamp(stated, 0.001, 0.999);
+  // expected(k) < stated, decided from a fast sum where it is clear by the proved margin (life/fee_decision.h,
+  // fee_logistic_sum_fast), else from expected(k) itself: the same comparisons, so the same k
+  bool fast = n > 0;
+  for (const double x : log_odds) fast = fast && std::fabs(x) <= 588;  // keeps |x + k| <= 600; NaN fails
+  const double margin = fee_mean_margin(n);
+  auto below = [&](double k) {
+    if (fast) {
+      const double mean = fee_logistic_sum_fast(log_odds.data(), n, k) / static_cast<double>(n);
+      if (mean < stated - margin) return true;
+      if (mean >= stated + margin) return false;
+    }
+    return expected(k) < stated;
+  };
   double lo = -12, hi = 12;
   for (int i = 0; i < 40; ++i) {
     const double mid = 0.5 * (lo + hi);
-    (expected(mid) < stated ? lo : hi) = mid;
+    (below(mid) ? lo : hi) = mid;
   }
   return 0.5 * (lo + hi);
 }

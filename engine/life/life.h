@@ -101,6 +101,10 @@ void fee_payment(const Week& w, State& s, int32_t c);
 // `pressure`: log-odds of social pressure (sanctions, a meeting, a notice; the courtyard's custom).
 double payment_probability(const Params& p, CoopType type, double belief, double trust,
                            double satisfaction, double ability, bool renter, bool managed, double pressure = 0);
+// Its log-odds before `pressure`: payment_probability(...) is logistic(payment_log_odds(...) + pressure),
+// computed by exactly these operations (life/init.cpp computes them once per household, not per bisection step).
+double payment_log_odds(const Params& p, CoopType type, double belief, double trust, double satisfaction,
+                        double ability, bool renter, bool managed);
 
 // Sanctions (the covenant's, and peer punishment in the lab): an act of severity `level` (1 a
 // reminder, 2 a home visit, 3 a notice at the gate; fractional in the lab) adds
