@@ -254,6 +254,7 @@ RunFileMemory RunFile::memory() const {
   m.chunk_time = static_cast<int64_t>(im.chunk_time);
   m.record_bytes = static_cast<int64_t>(im.nmetric) * im.ncourtyard * static_cast<int64_t>(sizeof(float));
   m.record_limit = im.record_limit;
+  m.timeseries_chunk_cache = im.timeseries_chunk_cache;
   if (im.writer)
     im.writer->locked([&] { m.records_made = im.records_made; });
   else

@@ -109,6 +109,9 @@ struct RunFileMemory {
   int64_t record_bytes = 0;  // one record buffer: nmetric x ncourtyard x 4
   int record_limit = 0;      // record buffers at most: record_buffers(buffers, chunk_time)
   int records_made = 0;      // record buffers allocated so far (never above record_limit)
+  // chunk cache of the /timeseries metrics, bytes summed over them as HDF5 reports it when they are
+  // created: 0, as their chunks are written whole (H5Dwrite_chunk) and never read back
+  int64_t timeseries_chunk_cache = 0;
 };
 
 class RunFile {

@@ -90,6 +90,7 @@ struct RunFile::Impl {
   h5::Handle file;
   h5::Handle ts_time, ts_courtyard, ts_step, sd_time, events, event_dim;
   std::vector<h5::Handle> ts_metric, sd_metric;  // (nmetric)
+  int64_t timeseries_chunk_cache = 0;  // bytes of chunk cache the /timeseries metrics have, summed (0)
   h5::Handle event_mem_type;
   h5::Handle hh_time, hh_step, hh_tenure, hh_paid, hh_civic;
 

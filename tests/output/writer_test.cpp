@@ -167,6 +167,7 @@ TEST_F(RunFileWriterTest, TheWriterKeepsNoMoreRecordBuffersThanItsLimit) {
     EXPECT_EQ(before.record_bytes, 4 * 9 * 4) << s;  // nmetric x ncourtyard floats
     EXPECT_EQ(before.record_limit, record_buffers(buffers, 8)) << s;
     EXPECT_EQ(before.records_made, 0) << s;
+    EXPECT_EQ(before.timeseries_chunk_cache, 0) << s;  // HDF5's default would be 1 MiB per metric
     int most = 0;
     for (int32_t step = 0; step <= 80; ++step) {
       testing::sample_record(4, 9, step, &cy, &sd);
