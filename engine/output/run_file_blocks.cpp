@@ -40,7 +40,7 @@ static_assert(std::endian::native == std::endian::little, "the direct chunk writ
 static_assert(std::numeric_limits<float>::is_iec559 && sizeof(float) == 4);
 
 void run_file_detail::append_rows(hid_t ds, hsize_t row0, hsize_t nrow, hsize_t width, hid_t mem_type,
-                                  const void* data, const std::string& what) {
+                                  const void* data, const std::string& what, hid_t dxpl) {
   const int rank = width == 0 ? 1 : 2;
   const hsize_t extent[2] = {row0 + nrow, width};
   check(H5Dset_extent(ds, extent), "extending " + what);
@@ -48,7 +48,7 @@ void run_file_detail::append_rows(hid_t ds, hsize_t row0, hsize_t nrow, hsize_t 
   const hsize_t start[2] = {row0, 0}, count[2] = {nrow, width};
   check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, count, nullptr), "writing " + what);
   Handle mem_space(check(H5Screate_simple(rank, count, nullptr), "writing " + what));
-  check(H5Dwrite(ds, mem_type, mem_space, file_space, H5P_DEFAULT, data), "writing " + what);
+  check(H5Dwrite(ds, mem_type, mem_space, file_space, dxpl, data), "writing " + what);
 }
 
 namespace {
@@ -166,7 +166,7 @@ void RunFile::Impl::write_block(const BlockRows& r, const Slab& last, int32_t nr
 
 void RunFile::Impl::write_events(const std::vector<Event>& ev) {
   if (ev.empty()) return;
-  append_rows(events, nevents, ev.size(), 0, event_mem_type, ev.data(), "/events");
+  append_rows(events, nevents, ev.size(), 0, event_mem_type, ev.data(), "/events", event_dxpl);
   nevents += ev.size();
   // the value-less dimension keeps the table's length, as netCDF-C would (nothing is stored in it)
   check(H5Dset_extent(event_dim, &nevents), "extending /event");
@@ -201,6 +201,7 @@ herr_t RunFile::Impl::close_all() noexcept {
   hh_paid.reset();
   hh_civic.reset();
   event_mem_type.reset();
+  event_dxpl.reset();
   return file.close();
 }
 

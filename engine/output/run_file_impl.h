@@ -44,6 +44,7 @@ constexpr int32_t kFormatVersion = 1;
 constexpr hsize_t kMaxChunkBytes = hsize_t{4} << 20;           // cap on one (time, courtyard) chunk
 constexpr hsize_t kMaxHouseholdChunkBytes = hsize_t{1} << 20;  // cap on one (time, household) chunk
 constexpr hsize_t kEventChunk = 4096;                          // rows per /events chunk and write
+constexpr size_t kEventConvertBytes = size_t{64} << 10;        // HDF5's type-conversion buffer for /events
 constexpr hsize_t kMinSeriesChunk = 512;  // smallest chunk of a 1-D series along time
 constexpr unsigned kDeflateLevel = 1;     // shuffled floats: level 1 compresses nearly as well, several times faster
 
@@ -53,7 +54,7 @@ hsize_t chunk_time_length(int32_t block_records, hsize_t row_bytes, hsize_t max_
 
 // Appends rows [row0, row0+nrow) to a dataset of rank 1 (width 0) or 2 (rows of `width` values).
 void append_rows(hid_t ds, hsize_t row0, hsize_t nrow, hsize_t width, hid_t mem_type, const void* data,
-                 const std::string& what);
+                 const std::string& what, hid_t dxpl = H5P_DEFAULT);
 
 // The small per-record rows of one block (the metrics' values travel in slabs).
 struct BlockRows {
@@ -92,6 +93,7 @@ struct RunFile::Impl {
   std::vector<h5::Handle> ts_metric, sd_metric;  // (nmetric)
   int64_t timeseries_chunk_cache = 0;  // bytes of chunk cache the /timeseries metrics have, summed (0)
   h5::Handle event_mem_type;
+  h5::Handle event_dxpl;  // writing /events: a type-conversion buffer of kEventConvertBytes, not HDF5's 1 MiB
   h5::Handle hh_time, hh_step, hh_tenure, hh_paid, hh_civic;
 
   // the writer thread's side

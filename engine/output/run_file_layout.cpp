@@ -525,6 +525,10 @@ void RunFile::Impl::create_events() {
   check(H5Pset_deflate(dcpl, kDeflateLevel), "creating /events");
   events = Handle(check(H5Dcreate2(file, "events", file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
                         "creating /events"));
+  // the memory and file types differ (packed, HDF5's enum), so HDF5 converts the rows through a buffer
+  // (and a background buffer) of this size, in pieces: the same rows reach the same cached chunk
+  event_dxpl = Handle(check(H5Pcreate(H5P_DATASET_XFER), "creating /events"));
+  check(H5Pset_buffer(event_dxpl, kEventConvertBytes, nullptr, nullptr), "creating /events");
 
   // what each field means
   write_attr(events, "long_name",
