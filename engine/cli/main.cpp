@@ -110,6 +110,7 @@ int cmd_run(int argc, char** argv, const std::string& command_line) {
   std::string output, progress = "auto";
   std::string resume;
   int threads = 0, checkpoint_every = 0;
+  RunFileBuffers buffers;
   bool force = false, quiet = false, paired = false;
   po::options_description opts("Options");
   opts.add_options()
@@ -126,7 +127,13 @@ int cmd_run(int argc, char** argv, const std::string& command_line) {
        "save the run's state every N weeks to OUT.h5.ckpt (and its records to OUT.h5.journal), so that a run "
        "stopped or killed continues with --resume; also saved when SIGINT/SIGTERM stops the run")
       ("resume", po::value(&resume),
-       "continue the run into OUT.h5 from OUT.h5.ckpt: the scenario and settings come from the checkpoint");
+       "continue the run into OUT.h5 from OUT.h5.ckpt: the scenario and settings come from the checkpoint")
+      ("output-slabs", po::value(&buffers.slabs),
+       "whole slabs of records (one chunk's records of every metric) the result file's writer may hold "
+       "uncompressed (default 1; 2 lets the run fill a whole slab while the last is compressed)")
+      ("output-spare-records", po::value(&buffers.spare_records),
+       "records beyond those slabs the run may fill while the writer compresses (default: a quarter of a slab, "
+       "at least 1; 0: the run waits for each slab)");
   add_scenario_options(opts, a);
   po::positional_options_description pos;
   pos.add("scenario", 1);
@@ -134,6 +141,7 @@ int cmd_run(int argc, char** argv, const std::string& command_line) {
   const std::string help =
       "Usage: courtyard run [SCENARIO] [-o OUT.h5] [--seed S] [--steps N] [--threads N] [--set k=v ...] [--force]\n"
       "                     [--progress auto|bar|log|none] [--paired-baseline] [--checkpoint-every N]\n"
+      "                     [--output-slabs N] [--output-spare-records N]\n"
       "       courtyard run --resume OUT.h5 [--threads N] [--checkpoint-every N] [--progress ...]\n"
       "\n"
       "Runs a scenario and writes its time series, events and parameters to one HDF5 file, then prints a\n"
@@ -151,6 +159,10 @@ int cmd_run(int argc, char** argv, const std::string& command_line) {
       "ends with the datasets an uninterrupted run writes. Both files go when the run completes. A checkpoint\n"
       "of another program build is refused (exit 65); without one, --resume exits 66.\n"
       "\n"
+      "Memory of the result file's writer: records wait for it uncompressed, nmetric x ncourtyard x 4 bytes\n"
+      "each, at most (--output-slabs x T + --output-spare-records) of them, T being the records of one chunk\n"
+      "(docs/output-format.md, \"How the file is written\"). The settings change no byte of the file.\n"
+      "\n"
       "Examples:\n"
       "  courtyard run                                   # the embedded default scenario\n"
       "  courtyard run scenarios/demo_district.txtpb -o out.h5 --seed 7 --threads 2\n"
@@ -165,6 +177,9 @@ int cmd_run(int argc, char** argv, const std::string& command_line) {
   if (threads == 0) threads = threads_default();
   threads = cap_to_hardware(threads, "--threads");
 
+  if (buffers.slabs < 1) throw UsageError("--output-slabs must be at least 1");
+  if (vm.count("output-spare-records") && buffers.spare_records < 0)
+    throw UsageError("--output-spare-records must be at least 0");
   if (vm.count("checkpoint-every") && checkpoint_every < 1) throw UsageError("--checkpoint-every must be at least 1 (weeks)");
   if (checkpoint_every > 0 && paired)
     throw UsageError("--checkpoint-every does not combine with --paired-baseline (run the two scenarios separately)");
@@ -214,6 +229,7 @@ int cmd_run(int argc, char** argv, const std::string& command_line) {
     options.output_path = path;
     options.force = force;
     options.info = info;
+    options.buffers = buffers;
     options.on_step = [&](const RunProgress& p) { reporter.update(p); };
     options.on_record = [&](int32_t, std::span<const float>, std::span<const double> sd) { tally.add(sd); };
     options.stop = &g_stop;

@@ -50,12 +50,6 @@ namespace {
   throw IoError("writing " + path + ": " + what);
 }
 
-// The records a whole run of `model` makes: step 0, every record_every-th step and the last.
-int64_t planned_records(const Model& model) {
-  const int64_t steps = std::max(0, model.steps), k = std::max(1, model.output.record_every);
-  return steps / k + 1 + (steps % k != 0 ? 1 : 0);
-}
-
 }  // namespace
 
 // --- the caller's side ---
@@ -72,24 +66,27 @@ void RunFile::Impl::drain() {
 }
 
 void RunFile::Impl::give_back(Slab s) {
-  s.clear();  // keeps its capacity for the next slab
-  auto put = [&] { free_slabs.push_back(std::move(s)); };
+  if (s.empty()) return;
+  auto put = [&] {
+    for (Record& r : s) free_records.push_back(std::move(r));  // each keeps its capacity for another record
+  };
   if (writer)
     writer->locked(put);
   else
     put();
 }
 
-void RunFile::Impl::take_slab() {
-  // a free one, or a new one while fewer than buffers.slabs exist; else wait for the writer
-  if (writer) writer->wait_for([&] { return !free_slabs.empty() || slabs_made < buffers.slabs; });
+RunFile::Impl::Record RunFile::Impl::take_record() {
+  // a free one, or a new one while fewer than record_limit exist; else wait for the writer
+  if (writer) writer->wait_for([&] { return !free_records.empty() || records_made < record_limit; });
+  Record r;
   bool fresh = false;
   auto take = [&] {
-    if (!free_slabs.empty()) {
-      slab = std::move(free_slabs.back());
-      free_slabs.pop_back();
+    if (!free_records.empty()) {
+      r = std::move(free_records.back());
+      free_records.pop_back();
     } else {
-      ++slabs_made;
+      ++records_made;
       fresh = true;
     }
   };
@@ -97,21 +94,14 @@ void RunFile::Impl::take_slab() {
     writer->locked(take);
   else
     take();
-  if (fresh) {
-    // room for a whole chunk of records, or for the records the run still makes if fewer
-    const int64_t left = std::max<int64_t>(1, planned - nappended);
-    const auto rows = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(chunk_time), left));
-    slab.reserve(rows * static_cast<size_t>(nmetric) * static_cast<size_t>(ncourtyard));
-  }
-  have_slab = true;
+  if (fresh) r.reserve(static_cast<size_t>(nmetric) * static_cast<size_t>(ncourtyard));
+  return r;
 }
 
 void RunFile::Impl::hand_over_slab(bool block_end) {
   Slab s = std::move(slab);
   slab = Slab();
-  const bool owned = have_slab;  // none at the end of a block whose slabs were all full
-  have_slab = false;
-  slab_rows = 0;
+  slab.reserve(static_cast<size_t>(chunk_time));
   if (!block_end) {
     run([this, s = std::move(s)]() mutable {
       compress_slab(s);
@@ -123,9 +113,10 @@ void RunFile::Impl::hand_over_slab(bool block_end) {
   const int32_t n = nbuffered;
   rows = new_rows();
   nbuffered = 0;
-  run([this, s = std::move(s), r = std::move(r), n, owned]() mutable {
+  // the slab is empty when the block's slabs were all full (each handed over already)
+  run([this, s = std::move(s), r = std::move(r), n]() mutable {
     write_block(r, s, n);
-    if (owned) give_back(std::move(s));
+    give_back(std::move(s));
   });
 }
 
@@ -187,6 +178,8 @@ RunFile::RunFile(const std::string& path, bool force, const Model& model, std::v
     throw std::invalid_argument("run file: block_records must be at least 1");
   if (buffers.slabs < 1 || buffers.event_buffers < 1)
     throw std::invalid_argument("run file: the writer needs at least one slab and one event buffer");
+  if (buffers.spare_records < -1)
+    throw std::invalid_argument("run file: spare_records must be -1 (the default) or at least 0");
   for (size_t i = 0; i < metrics.size(); ++i) {
     const std::string& name = metrics[i].name;
     if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "time" ||
@@ -209,7 +202,6 @@ RunFile::RunFile(const std::string& path, bool force, const Model& model, std::v
   im.metrics = std::move(metrics);
   im.final_path = path;
   im.temp_path = (dir / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
-  im.planned = planned_records(model);
   im.buffers = buffers;
   im.concurrency = std::max(1, tbb::this_task_arena::max_concurrency());
   im.rows = im.new_rows();
@@ -229,6 +221,10 @@ RunFile::RunFile(const std::string& path, bool force, const Model& model, std::v
     throw;
   }
 
+  // the record buffers: whole slabs and the spare records beyond them (chunk_time is known now)
+  im.record_limit = record_buffers(buffers, static_cast<int64_t>(im.chunk_time));
+  im.slab.reserve(static_cast<size_t>(im.chunk_time));
+
   // from here on every HDF5 call on this file is the writer thread's, until a fence
   if (buffers.background) {
     im.arena = std::make_unique<tbb::task_arena>(im.concurrency);
@@ -243,6 +239,27 @@ RunFile::~RunFile() {
     return;
   }
   impl_->abandon();
+}
+
+int record_buffers(const RunFileBuffers& buffers, int64_t chunk_time) {
+  const int64_t t = std::max<int64_t>(1, chunk_time);
+  const int64_t spare = buffers.spare_records >= 0 ? buffers.spare_records : std::max<int64_t>(1, t / 4);
+  const int64_t n = std::max<int64_t>(1, buffers.slabs) * t + spare;
+  return static_cast<int>(std::min<int64_t>(n, std::numeric_limits<int>::max()));
+}
+
+RunFileMemory RunFile::memory() const {
+  const Impl& im = *impl_;
+  RunFileMemory m;
+  m.chunk_time = static_cast<int64_t>(im.chunk_time);
+  m.record_bytes = static_cast<int64_t>(im.nmetric) * im.ncourtyard * static_cast<int64_t>(sizeof(float));
+  m.record_limit = im.record_limit;
+  m.timeseries_chunk_cache = im.timeseries_chunk_cache;
+  if (im.writer)
+    im.writer->locked([&] { m.records_made = im.records_made; });
+  else
+    m.records_made = im.records_made;
+  return m;
 }
 
 void RunFile::append_record(int32_t step, std::span<const float> courtyard_values,
@@ -273,10 +290,10 @@ void RunFile::append_record(int32_t step, std::span<const float> courtyard_value
 
   try {
     if (im.writer) im.writer->rethrow_if_failed();
-    if (!im.have_slab) im.take_slab();
-
     // the record's values after the slab's earlier records; the small rows into the block's
-    im.slab.insert(im.slab.end(), courtyard_values.begin(), courtyard_values.end());
+    Impl::Record rec = im.take_record();
+    rec.assign(courtyard_values.begin(), courtyard_values.end());
+    im.slab.push_back(std::move(rec));
     const auto r = static_cast<size_t>(im.nbuffered), nb = static_cast<size_t>(im.block_records);
     for (size_t m = 0; m < nm; ++m) im.rows.subdistrict[m * nb + r] = subdistrict_values[m];
     if (nh > 0) {
@@ -286,14 +303,13 @@ void RunFile::append_record(int32_t step, std::span<const float> courtyard_value
     }
     im.rows.time[r] = 7.0 * step;
     im.rows.step[r] = step;
-    ++im.slab_rows;
     ++im.nbuffered;
     ++im.nappended;
 
     // a full block goes with its rows; a full slab inside a block is compressed meanwhile
     if (im.nbuffered == im.block_records)
       im.hand_over_slab(true);
-    else if (static_cast<hsize_t>(im.slab_rows) == im.chunk_time)
+    else if (static_cast<hsize_t>(im.slab.size()) == im.chunk_time)
       im.hand_over_slab(false);
   } catch (const IoError& e) {
     rethrow_for(path_, e);

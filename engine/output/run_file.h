@@ -27,8 +27,8 @@
 // Writing happens off the caller's thread: a writer thread of the file's own makes every HDF5 call
 // and compresses the chunks (in parallel, in a task arena as wide as the caller's) while the caller
 // goes on; records are copied into buffers of one chunk's records (slabs) that are handed over when
-// full. Memory is bounded (RunFileBuffers): at most `slabs` slab buffers, the compressed chunks of
-// one block, and `event_buffers` buffers of 4096 events. The file's bytes are those of writing each
+// full. Memory is bounded (RunFileBuffers): at most slabs x T + spare record buffers (T records make
+// a slab), the compressed chunks of one block, and `event_buffers` buffers of 4096 events. The file's bytes are those of writing each
 // block in one piece on the caller's thread: the same HDF5 calls in the same order, each chunk
 // compressed on its own. A failure on the writer thread (a full disk) is rethrown, as the IoError
 // it would have been, by the next call on the caller's thread.
@@ -83,13 +83,35 @@ struct HouseholdSnapshot {
 };
 
 // How the writer buffers: memory against overlap with the caller. The defaults suit every run.
+//
+// Records wait for the writer uncompressed, one buffer per record (nmetric x ncourtyard x 4 bytes),
+// taken from a pool of at most slabs x T + spare records, T being the records of one (time, courtyard)
+// chunk (a slab: usually a whole block; record_buffers() below). The caller waits when the pool is
+// empty: after handing over a full slab it may fill `spare` records of the next one while the writer
+// compresses, then waits until the writer gives the slab's buffers back.
 struct RunFileBuffers {
   bool background = true;  // false: every write on the caller's thread, at once (no writer thread)
-  // Slab buffers in all (>= 1): the one being filled and those queued or being written. A slab holds
-  // chunk_time records (usually a whole block) of every metric: ncourtyard x nmetric x 4 bytes each.
-  // With 1 the caller waits for each slab to be written before it fills the next.
-  int slabs = 2;
+  // Whole slabs (>= 1). With 1 and no spare records the caller waits for each slab to be compressed
+  // before it fills the next; with 2 it fills a whole slab meanwhile (twice the memory).
+  int slabs = 1;
+  // Record buffers beyond the whole slabs (>= 0); -1: a quarter of a slab, at least 1 (the default).
+  int spare_records = -1;
   int event_buffers = 4;  // buffers of 4096 events queued at most (>= 1)
+};
+
+// Record buffers a run file with `buffers` keeps at most when its chunks hold `chunk_time` records:
+// slabs x chunk_time + spare (the default spare: max(1, chunk_time / 4)).
+int record_buffers(const RunFileBuffers& buffers, int64_t chunk_time);
+
+// What a run file's writer holds uncompressed (RunFile::memory()).
+struct RunFileMemory {
+  int64_t chunk_time = 0;    // records per (time, courtyard) chunk: a slab
+  int64_t record_bytes = 0;  // one record buffer: nmetric x ncourtyard x 4
+  int record_limit = 0;      // record buffers at most: record_buffers(buffers, chunk_time)
+  int records_made = 0;      // record buffers allocated so far (never above record_limit)
+  // chunk cache of the /timeseries metrics, bytes summed over them as HDF5 reports it when they are
+  // created: 0, as their chunks are written whole (H5Dwrite_chunk) and never read back
+  int64_t timeseries_chunk_cache = 0;
 };
 
 class RunFile {
@@ -127,6 +149,8 @@ class RunFile {
   // Waits until everything handed over so far is in the file (not yet flushed to disk): a fence, before
   // the caller uses HDF5 itself (a checkpoint). IoError when a write failed.
   void drain();
+  // The writer's record buffers: their size, their limit and how many exist now.
+  RunFileMemory memory() const;
   // Seconds the writer thread has spent writing and compressing (settled after drain() or finish()).
   double background_seconds() const;
 

@@ -40,7 +40,7 @@ static_assert(std::endian::native == std::endian::little, "the direct chunk writ
 static_assert(std::numeric_limits<float>::is_iec559 && sizeof(float) == 4);
 
 void run_file_detail::append_rows(hid_t ds, hsize_t row0, hsize_t nrow, hsize_t width, hid_t mem_type,
-                                  const void* data, const std::string& what) {
+                                  const void* data, const std::string& what, hid_t dxpl) {
   const int rank = width == 0 ? 1 : 2;
   const hsize_t extent[2] = {row0 + nrow, width};
   check(H5Dset_extent(ds, extent), "extending " + what);
@@ -48,16 +48,16 @@ void run_file_detail::append_rows(hid_t ds, hsize_t row0, hsize_t nrow, hsize_t 
   const hsize_t start[2] = {row0, 0}, count[2] = {nrow, width};
   check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, count, nullptr), "writing " + what);
   Handle mem_space(check(H5Screate_simple(rank, count, nullptr), "writing " + what));
-  check(H5Dwrite(ds, mem_type, mem_space, file_space, H5P_DEFAULT, data), "writing " + what);
+  check(H5Dwrite(ds, mem_type, mem_space, file_space, dxpl, data), "writing " + what);
 }
 
 namespace {
 
 // One (time, courtyard) chunk of metric `m` through HDF5's filter pipeline by hand: the first `nrow`
-// records of `slab` (record r's values of metric m at slab[(r * nmetric + m) * n]), padded to
+// records of `slab` (record r's values of metric m at slab[r][m * n]), padded to
 // `chunk_rows` rows with NaN (the fill value), shuffled (byte k of every value together, as
 // H5Z_FILTER_SHUFFLE), then deflated with zlib's compress2 (as H5Z_FILTER_DEFLATE) into `out`.
-void pack_chunk(const std::vector<float>& slab, size_t m, size_t nmetric, size_t n, size_t nrow, size_t chunk_rows,
+void pack_chunk(const std::vector<std::vector<float>>& slab, size_t m, size_t n, size_t nrow, size_t chunk_rows,
                 std::vector<unsigned char>* shuffled, std::vector<unsigned char>* out) {
   const size_t nchunk = chunk_rows * n;
   shuffled->resize(nchunk * sizeof(float));
@@ -70,7 +70,7 @@ void pack_chunk(const std::vector<float>& slab, size_t m, size_t nmetric, size_t
     planes[3 * nchunk + i] = static_cast<unsigned char>(bits >> 24);
   };
   for (size_t r = 0; r < std::min(nrow, chunk_rows); ++r) {
-    const float* src = slab.data() + (r * nmetric + m) * n;
+    const float* src = slab[r].data() + m * n;
     for (size_t c = 0; c < n; ++c) put(r * n + c, std::bit_cast<uint32_t>(src[c]));
   }
   for (size_t i = std::min(nrow, chunk_rows) * n; i < nchunk; ++i) put(i, nan_bits);
@@ -99,7 +99,7 @@ void RunFile::Impl::compress_slab(const Slab& s) {
   std::vector<Packed> out(nm);
   parallel(nm, [&](size_t m) {
     Packed& scratch = shuffled.local();
-    pack_chunk(s, m, nm, n, ct, ct, &scratch, &out[m]);
+    pack_chunk(s, m, n, ct, ct, &scratch, &out[m]);
     out[m].shrink_to_fit();  // kept until the block is written: no more than its compressed size
   });
   packed.push_back(std::move(out));
@@ -139,7 +139,7 @@ void RunFile::Impl::write_block(const BlockRows& r, const Slab& last, int32_t nr
     const size_t count = std::min(wave, nm - first);
     if (fresh)
       parallel(count, [&](size_t k) {
-        pack_chunk(last, first + k, nm, n, last_rows, ct, &shuffled.local(), &wave_packed[k]);
+        pack_chunk(last, first + k, n, last_rows, ct, &shuffled.local(), &wave_packed[k]);
       });
     for (size_t k = 0; k < count; ++k) {
       const size_t m = first + k;
@@ -166,7 +166,7 @@ void RunFile::Impl::write_block(const BlockRows& r, const Slab& last, int32_t nr
 
 void RunFile::Impl::write_events(const std::vector<Event>& ev) {
   if (ev.empty()) return;
-  append_rows(events, nevents, ev.size(), 0, event_mem_type, ev.data(), "/events");
+  append_rows(events, nevents, ev.size(), 0, event_mem_type, ev.data(), "/events", event_dxpl);
   nevents += ev.size();
   // the value-less dimension keeps the table's length, as netCDF-C would (nothing is stored in it)
   check(H5Dset_extent(event_dim, &nevents), "extending /event");
@@ -201,6 +201,7 @@ herr_t RunFile::Impl::close_all() noexcept {
   hh_paid.reset();
   hh_civic.reset();
   event_mem_type.reset();
+  event_dxpl.reset();
   return file.close();
 }
 

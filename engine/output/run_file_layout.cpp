@@ -308,8 +308,18 @@ void RunFile::Impl::create_timeseries(const Model& model) {
     check(H5Pset_shuffle(dcpl), what);
     check(H5Pset_deflate(dcpl, kDeflateLevel), what);
     check(H5Pset_fill_value(dcpl, H5T_NATIVE_FLOAT, &nan), what);
-    Handle ds(check(H5Dcreate2(group, m.name.c_str(), H5T_IEEE_F32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
-                    what));
+    // its chunks are written whole, already compressed (H5Dwrite_chunk) and never read back: no chunk
+    // cache (an access property: nothing of it is stored in the file)
+    Handle dapl(check(H5Pcreate(H5P_DATASET_ACCESS), what));
+    check(H5Pset_chunk_cache(dapl, 0, 0, H5D_CHUNK_CACHE_W0_DEFAULT), what);
+    Handle ds(check(H5Dcreate2(group, m.name.c_str(), H5T_IEEE_F32LE, space, H5P_DEFAULT, dcpl, dapl), what));
+    {  // what the dataset was given (RunFile::memory())
+      Handle access(check(H5Dget_access_plist(ds), what));
+      size_t slots = 0, bytes = 0;
+      double w0 = 0;
+      check(H5Pget_chunk_cache(access, &slots, &bytes, &w0), what);
+      timeseries_chunk_cache += static_cast<int64_t>(bytes);
+    }
     describe(ds, m.units, m.long_name);
     write_attr(ds, "_FillValue", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, &nan);
     attach(ds, ts_time, 0, what);
@@ -515,6 +525,10 @@ void RunFile::Impl::create_events() {
   check(H5Pset_deflate(dcpl, kDeflateLevel), "creating /events");
   events = Handle(check(H5Dcreate2(file, "events", file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
                         "creating /events"));
+  // the memory and file types differ (packed, HDF5's enum), so HDF5 converts the rows through a buffer
+  // (and a background buffer) of this size, in pieces: the same rows reach the same cached chunk
+  event_dxpl = Handle(check(H5Pcreate(H5P_DATASET_XFER), "creating /events"));
+  check(H5Pset_buffer(event_dxpl, kEventConvertBytes, nullptr, nullptr), "creating /events");
 
   // what each field means
   write_attr(events, "long_name",

@@ -3,6 +3,7 @@
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -171,8 +172,9 @@ MetricRecorder::MetricRecorder(const Model& m) : model_(m) {
   }
   if (m.output.per_facility)
     for (int i = kFirstFacility; i < static_cast<int>(all.size()); ++i) ids_.push_back(i);
-  num_.assign(ids_.size() * m.courtyards.size(), 0);
-  den_.assign(ids_.size() * m.courtyards.size(), 0);
+  num_.assign(ids_.size() * kTile, 0);
+  den_.assign(ids_.size() * kTile, 0);
+  check_.assign(ids_.size() * m.courtyards.size(), 0);
 }
 
 std::vector<MetricColumn> MetricRecorder::columns() const {
@@ -188,26 +190,40 @@ void MetricRecorder::compute(const State& s, std::span<float> courtyard_values,
                              std::span<double> subdistrict_values) {
   const int32_t nc = model_.ncourtyard();
   const size_t nm = ids_.size();
-  tbb::parallel_for(tbb::blocked_range<int32_t>(0, nc, 64), [&](const tbb::blocked_range<int32_t>& range) {
-    for (int32_t c = range.begin(); c < range.end(); ++c) {
-      const Tally t = tally(model_, s, c);
-      for (size_t k = 0; k < nm; ++k) {
-        const size_t i = k * nc + c;
-        terms(ids_[k], s, c, t, &num_[i], &den_[i]);
-        courtyard_values[i] = static_cast<float>(ratio(ids_[k], num_[i], den_[i]));
+  std::vector<double> num_sum(nm, 0.0), den_sum(nm, 0.0);
+  // tiles of kTile courtyards: their terms in parallel over courtyards, then added to the subdistrict's
+  // sums, the metrics in parallel, each by one thread in courtyard order (never through thread-local
+  // partial sums), so the sums do not depend on the number of threads; only one tile's terms are kept
+  for (int32_t c0 = 0; c0 < nc; c0 += kTile) {
+    const int32_t c1 = std::min(nc, c0 + kTile), width = c1 - c0;
+    tbb::parallel_for(tbb::blocked_range<int32_t>(c0, c1, 64), [&](const tbb::blocked_range<int32_t>& range) {
+      for (int32_t c = range.begin(); c < range.end(); ++c) {
+        const Tally t = tally(model_, s, c);
+        for (size_t k = 0; k < nm; ++k) {
+          const size_t i = k * static_cast<size_t>(nc) + static_cast<size_t>(c);
+          const size_t j = k * kTile + static_cast<size_t>(c - c0);
+          double num = 0, den = 0;
+          terms(ids_[k], s, c, t, &num, &den);
+          num_[j] = num;
+          den_[j] = den;
+          courtyard_values[i] = static_cast<float>(ratio(ids_[k], num, den));
+          const bool bad = !std::isfinite(num) || !std::isfinite(den);
+          check_[i] = static_cast<uint8_t>((bad ? kBadTerms : 0) | (!bad && den <= 0 ? kNoDenominator : 0) |
+                                           (den > 0 ? kPositiveDenominator : 0));
+        }
       }
-    }
-  });
-  // subdistrict: plain sums in courtyard order, never through thread-local partial sums; the metrics
-  // are summed in parallel, each by one thread from its first courtyard to its last
-  tbb::parallel_for(size_t{0}, nm, [&](size_t k) {
-    double num = 0, den = 0;
-    for (int32_t c = 0; c < nc; ++c) {
-      num += num_[k * nc + c];
-      den += den_[k * nc + c];
-    }
-    subdistrict_values[k] = ratio(ids_[k], num, den);
-  });
+    });
+    tbb::parallel_for(size_t{0}, nm, [&](size_t k) {
+      double num = num_sum[k], den = den_sum[k];
+      for (int32_t c = 0; c < width; ++c) {
+        num += num_[k * kTile + static_cast<size_t>(c)];
+        den += den_[k * kTile + static_cast<size_t>(c)];
+      }
+      num_sum[k] = num;
+      den_sum[k] = den;
+    });
+  }
+  for (size_t k = 0; k < nm; ++k) subdistrict_values[k] = ratio(ids_[k], num_sum[k], den_sum[k]);
 }
 
 std::optional<MetricRecorder::NonFinite> MetricRecorder::first_non_finite(
@@ -221,11 +237,11 @@ std::optional<MetricRecorder::NonFinite> MetricRecorder::first_non_finite(
     bool any_den = false;
     for (int32_t c = 0; c < nc; ++c) {
       const size_t i = k * static_cast<size_t>(nc) + static_cast<size_t>(c);
-      const double num = num_[i], den = den_[i];
+      const uint8_t check = check_[i];
       const float v = courtyard_values[i];
-      any_den = any_den || den > 0;
-      const bool missing = !sum && std::isfinite(num) && std::isfinite(den) && den <= 0;  // NaN by design
-      if (!std::isfinite(num) || !std::isfinite(den) || std::isinf(v) || (std::isnan(v) && !missing)) {
+      any_den = any_den || (check & kPositiveDenominator) != 0;
+      const bool missing = !sum && (check & kNoDenominator) != 0;  // NaN by design
+      if ((check & kBadTerms) != 0 || std::isinf(v) || (std::isnan(v) && !missing)) {
         found[k] = NonFinite{k, c, static_cast<double>(v)};
         return;
       }

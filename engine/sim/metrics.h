@@ -54,9 +54,15 @@ class MetricRecorder {
                                             std::span<const double> subdistrict_values) const;
 
  private:
+  // courtyards whose num/den compute() keeps at once: the subdistrict sums need every courtyard's
+  // terms in courtyard order, the non-finite check only three bits of each (check_)
+  static constexpr int32_t kTile = 1024;
+  enum Check : uint8_t { kBadTerms = 1, kNoDenominator = 2, kPositiveDenominator = 4 };
+
   const Model& model_;
   std::vector<int> ids_;
-  std::vector<double> num_, den_;  // (nmetric x ncourtyard)
+  std::vector<double> num_, den_;  // (nmetric x kTile) the terms of one tile of courtyards
+  std::vector<uint8_t> check_;     // (nmetric x ncourtyard) Check bits of the last compute()'s terms
 };
 
 }  // namespace courtyard

@@ -53,7 +53,7 @@ RunResult run_model(const Model& model, const RunOptions& options) {
   std::unique_ptr<RunFile> file;
   if (writing)
     file = std::make_unique<RunFile>(options.output_path, options.force, model, result.columns, options.info,
-                                     layout);
+                                     layout, options.buffers);
 
   // the first non-finite value found: the run stops at that record
   std::string failure;

@@ -43,6 +43,7 @@ struct RunOptions {
   std::string checkpoint_base;
   bool resume = false;  // continue from the checkpoint at base (the model must be the checkpoint's)
   std::string history;  // lines added to the file's history attribute, and kept by the checkpoints
+  RunFileBuffers buffers;  // how the result file's writer buffers records (memory against overlap)
 };
 
 struct RunResult {

@@ -51,7 +51,8 @@ def test_help_and_version():
 
 def test_usage_errors():
     for args in [[], ["frobnicate"], ["run", "--no-such-option"], ["run", "--threads", "0"], ["run", "--progress", "loud"],
-                 ["print", "--format", "xml"], ["run", "--set", "no-equals-sign"]]:
+                 ["print", "--format", "xml"], ["run", "--set", "no-equals-sign"], ["run", "--output-slabs", "0"],
+                 ["run", "--output-spare-records", "-1"]]:
         r = run(*args)
         check(f"usage error {args} exits 64", r.returncode == 64, f"rc={r.returncode} {r.stderr[:200]}")
 
@@ -74,6 +75,33 @@ def test_run_writes_and_refuses_overwrite():
     with h5py.File(out, "r") as f:
         check("--force overwrites", r.returncode == 0 and f["timeseries/disorder"].shape[0] == 5 and f.attrs["created_utc"] != first_created)
     check("no temporary files left", not leftovers(WORK), leftovers(WORK))
+
+
+def test_writer_buffers_change_no_data():
+    # --output-slabs / --output-spare-records bound the writer's memory; every dataset, its chunks and
+    # filters stay the same (the file's bytes: tests/output/file_bytes_test.py)
+    files = {}
+    for name, extra in [("default", []), ("one", ["--output-slabs", "1", "--output-spare-records", "0"]),
+                        ("two", ["--output-slabs", "2", "--output-spare-records", "3"])]:
+        out = fresh(f"buffers-{name}.h5")
+        r = run("run", DEMO, "--steps", "30", "-o", out, "--progress", "none", "--threads", "2",
+                "--set", "run.output.block_records=4", *extra)  # 31 records: 7 blocks of 4 and 3 more
+        check(f"run with writer buffers {name} exits 0", r.returncode == 0, r.stderr[:300])
+        files[name] = out
+
+    def contents(path):
+        got = {}
+        with h5py.File(path, "r") as f:
+            def visit(key, obj):
+                if isinstance(obj, h5py.Dataset):
+                    got[key] = (obj[()].tobytes() if obj.dtype.kind != "O" else repr(obj[()]), obj.chunks,
+                                obj.compression, obj.shuffle)
+            f.visititems(visit)
+        return got
+    base = contents(files["default"])
+    check("the writer-buffer run has time series", "timeseries/disorder" in base, sorted(base)[:5])
+    for name in ("one", "two"):
+        check(f"writer buffers {name}: the same datasets, values, chunks and filters", contents(files[name]) == base)
 
 
 def test_missing_folder_and_bad_input():
@@ -191,7 +219,7 @@ def main():
     shutil.rmtree(WORK, ignore_errors=True)
     os.makedirs(WORK)
     for test in [test_help_and_version, test_usage_errors, test_run_writes_and_refuses_overwrite,
-                 test_missing_folder_and_bad_input, test_sigterm_marks_incomplete, test_print_validate_info,
+                 test_writer_buffers_change_no_data, test_missing_folder_and_bad_input, test_sigterm_marks_incomplete, test_print_validate_info,
                  test_seed_matters_and_is_recorded, test_budget_deferrals_in_events, test_lab]:
         try:
             test()

@@ -52,9 +52,9 @@ SAMPLES = {
 }
 # the big samples with fewer buffer settings (time)
 ONLY = {"wide": ["default", "1"], "medium": ["default", "1", "sync"]}
-# the writer's buffers tried for every sample: the default (a writer thread, 2 slabs), one slab (the
-# caller waits for each), many slabs, and no writer thread at all
-BUFFERS = ["default", "1", "5", "sync"]
+# the writer's buffers tried for every sample: the default (a writer thread, one slab and a quarter),
+# one slab (the caller waits for each), one slab and one spare record, many slabs, and no writer thread
+BUFFERS = ["default", "1", "1+1", "5", "sync"]
 
 failures = 0
 for name, (options, pinned) in SAMPLES.items():

@@ -6,7 +6,8 @@
 // --interleave: with --events, append each step's events just before the record that follows them
 //   (as a run does) instead of all of them before the first record.
 // COURTYARD_TEST_WRITER_BUFFERS (tests/output/file_bytes_test.py): "sync" writes on this thread (no
-//   writer thread); a number N gives the writer N slab buffers.
+//   writer thread); N gives the writer N whole slabs and no spare records, N+R N slabs and R spare
+//   records (RunFileBuffers).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -68,8 +69,12 @@ int main(int argc, char** argv) {
     if (const char* b = std::getenv("COURTYARD_TEST_WRITER_BUFFERS"); b != nullptr && *b != '\0') {
       if (std::string(b) == "sync")
         buffers.background = false;
-      else
-        buffers.slabs = std::atoi(b);
+      else {  // SLABS or SLABS+SPARE (spare records beyond the slabs; none when not given)
+        const std::string v(b);
+        const size_t plus = v.find('+');
+        buffers.slabs = std::atoi(v.substr(0, plus).c_str());
+        buffers.spare_records = plus == std::string::npos ? 0 : std::atoi(v.substr(plus + 1).c_str());
+      }
     }
     const auto t0 = std::chrono::steady_clock::now();
     RunFile file(

@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdint>
 #include <filesystem>
@@ -123,10 +124,66 @@ TEST_F(RunFileWriterTest, BuffersBelowOneAreRejected) {
   EXPECT_THROW(RunFile(path("a.h5"), false, model, testing::sample_metrics(2), kInfo, {}, none),
                std::invalid_argument);
   none = RunFileBuffers{};
+  none.spare_records = -2;  // -1 is the default, 0 none
+  EXPECT_THROW(RunFile(path("a.h5"), false, model, testing::sample_metrics(2), kInfo, {}, none),
+               std::invalid_argument);
+  none = RunFileBuffers{};
   none.event_buffers = 0;
   EXPECT_THROW(RunFile(path("a.h5"), false, model, testing::sample_metrics(2), kInfo, {}, none),
                std::invalid_argument);
   EXPECT_TRUE(fs::is_empty(dir_));
+}
+
+TEST(RunFileBuffersTest, RecordBuffersAreWholeSlabsAndSpareRecords) {
+  RunFileBuffers b;  // the default: one slab and a quarter of one, at least one record more
+  EXPECT_EQ(record_buffers(b, 13), 16);  // city_10k: chunks of 13 records
+  EXPECT_EQ(record_buffers(b, 52), 65);
+  EXPECT_EQ(record_buffers(b, 3), 4);
+  EXPECT_EQ(record_buffers(b, 1), 2);
+  b.slabs = 2;
+  b.spare_records = 0;  // the writer before the pool: two whole slabs
+  EXPECT_EQ(record_buffers(b, 13), 26);
+  b.slabs = 1;
+  EXPECT_EQ(record_buffers(b, 13), 13);  // the caller waits for each slab
+  b.spare_records = 5;
+  EXPECT_EQ(record_buffers(b, 13), 18);
+}
+
+TEST_F(RunFileWriterTest, TheWriterKeepsNoMoreRecordBuffersThanItsLimit) {
+  // 9 courtyards, 4 metrics, blocks of 8 records (one chunk: a slab of 8), 81 records
+  const Model model = testing::make_sample_model(9, 8, 80, 1);
+  std::vector<float> cy;
+  std::vector<double> sd;
+  for (const char* setting : {"default", "1", "2+0", "1+3", "sync"}) {
+    RunFileBuffers buffers;
+    const std::string s = setting;
+    if (s == "sync") buffers.background = false;
+    if (s == "1") buffers.spare_records = 0;
+    if (s == "2+0") buffers = RunFileBuffers{true, 2, 0, 4};
+    if (s == "1+3") buffers.spare_records = 3;
+    RunFile file(path(s + ".h5"), false, model, testing::sample_metrics(4), kInfo, {}, buffers);
+    const RunFileMemory before = file.memory();
+    EXPECT_EQ(before.chunk_time, 8) << s;
+    EXPECT_EQ(before.record_bytes, 4 * 9 * 4) << s;  // nmetric x ncourtyard floats
+    EXPECT_EQ(before.record_limit, record_buffers(buffers, 8)) << s;
+    EXPECT_EQ(before.records_made, 0) << s;
+    EXPECT_EQ(before.timeseries_chunk_cache, 0) << s;  // HDF5's default would be 1 MiB per metric
+    int most = 0;
+    for (int32_t step = 0; step <= 80; ++step) {
+      testing::sample_record(4, 9, step, &cy, &sd);
+      file.append_record(step, cy, sd);
+      const RunFileMemory now = file.memory();
+      EXPECT_LE(now.records_made, now.record_limit) << s << " at step " << step;
+      most = std::max(most, now.records_made);
+    }
+    // a slab is filled before it is written: at least one slab's buffers were made; written on the
+    // caller's thread, each slab's buffers come back before the next record, so exactly one slab's
+    EXPECT_GE(most, 8) << s;
+    if (s == "sync") {
+      EXPECT_EQ(most, 8);
+    }
+    file.finish(true, 80);
+  }
 }
 
 TEST_F(RunFileWriterTest, DrainIsAFenceAndTheWriterThreadsTimeIsCounted) {
