@@ -1,5 +1,5 @@
 // The intervention timeline (a cross-courtyard phase: the subdistrict's budget, the communities'
-// budgets and their workers are shared).
+// budgets and their workers are shared; taken by community in parallel, see below).
 //
 // Interventions are taken in scenario order (a package's components in the case's order), and each
 // one's target courtyards in ascending id order, or, for one the subdistrict pays, in the order of its
@@ -17,6 +17,27 @@
 //      paid it does not act (logged once per spell).
 // Hours and yuan are summed per courtyard (metrics staff_hours, volunteer_hours, spent_*), and every
 // start row in /events carries its cost, hours, payer and the weeks it waited.
+//
+// In parallel, with the same result on any thread count. A target touches only its own courtyard (its
+// state, fund, volunteers, event slots, and its slots of this intervention), its community (the
+// workers and the community's budget), and, when the subdistrict pays, the subdistrict's budget, the
+// queue and the rank; a meeting or a levy acts on the one courtyard and draws keyed random numbers.
+// What it reads of other interventions is the same courtyard's slots of the components it follows or
+// needs (a package's components share their targets; the constructor checks this, and that a
+// courtyard is named once, else everything stays serial). So an intervention the subdistrict does not
+// pay is taken by community in parallel: each community takes its own targets in the week's order
+// (each intervention's order, split by community with a stable counting sort: order_targets), and a
+// run of such interventions shares one pass, each community taking the run's interventions in turn.
+// Every courtyard and community then sees the same operations in the same order as in the serial
+// loop, so every sum, draw and event comes out bit for bit the same.
+// An intervention the subdistrict pays is screened first (screen(): what each target can reach does
+// not depend on the intervention's other targets, so it is known before they are taken): when it can
+// charge the subdistrict nothing, or its budget covers every charge it could make (with a margin for
+// rounding) and the queue is open, or every charge it could make is more than the budget, whether each
+// charge is affordable is known in advance; it then leads the next parallel pass, each target with its
+// rank in the queue counted in the week's order, and its charges are taken from the budget after the
+// pass in that order. Otherwise it is taken in the serial order, paying at once, as a barrier between
+// passes. Only that, the week's set-up and the screens' bookkeeping stay serial.
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
