@@ -37,9 +37,11 @@
 // charge is affordable is known in advance; it then leads the next parallel pass, each target with its
 // rank in the queue counted in the week's order, and its charges are taken from the budget after the
 // pass in that order. Otherwise it is taken in the serial order, paying at once, as a barrier between
-// passes. Only that, the week's set-up and the screens' bookkeeping stay serial.
+// passes. Only that, the week's set-up and the screens' bookkeeping stay serial. On one thread the
+// serial loop is taken throughout (same result, and cheaper: it reads the targets in id order).
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <chrono>
@@ -616,6 +618,9 @@ void Simulation::apply_interventions(const Week& w) {
   // the subdistrict pays in a strict queue: once one item cannot be paid this week, every later item
   // that costs it money waits too
   bool queue_blocked = false;
+  // on one thread the parallel passes buy nothing and their community order reads memory out of
+  // order, so every intervention is taken serially (the same result either way)
+  const bool by_community = interventions_by_community_ && tbb::this_task_arena::max_concurrency() > 1;
   constexpr size_t kNone = static_cast<size_t>(-1);
   const size_t count = m.interventions.size();
   for (size_t i = 0; i < count;) {
@@ -626,8 +631,8 @@ void Simulation::apply_interventions(const Week& w) {
     }
     size_t lead = kNone;
     Screen screened;
-    if (!interventions_by_community_ || iv.payer == Payer::kSubdistrict) {
-      if (interventions_by_community_) screened = screen(i, w, queue_blocked);
+    if (!by_community || iv.payer == Payer::kSubdistrict) {
+      if (by_community) screened = screen(i, w, queue_blocked);
       if (iv.payer == Payer::kSubdistrict) ++screen_counts_[screened.kind];
       if (screened.kind == Screen::kSerial) {
         // in the week's order, paying at once
