@@ -40,6 +40,7 @@
 // passes. Only that, the week's set-up and the screens' bookkeeping stay serial. On one thread the
 // serial loop is taken throughout (same result, and cheaper: it reads the targets in id order).
 #include <tbb/blocked_range.h>
+#include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
@@ -620,7 +621,9 @@ void Simulation::apply_interventions(const Week& w) {
   bool queue_blocked = false;
   // on one thread the parallel passes buy nothing and their community order reads memory out of
   // order, so every intervention is taken serially (the same result either way)
-  const bool by_community = interventions_by_community_ && tbb::this_task_arena::max_concurrency() > 1;
+  const bool by_community =
+      interventions_by_community_ && tbb::this_task_arena::max_concurrency() > 1 &&
+      tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism) > 1;
   constexpr size_t kNone = static_cast<size_t>(-1);
   const size_t count = m.interventions.size();
   for (size_t i = 0; i < count;) {
