@@ -4,7 +4,8 @@
 // cross courtyards (interventions under a shared subdistrict budget, moves between courtyards of a
 // community) run in parallel over communities, each community in the serial order (interventions.cpp
 // and relocate_in_community say why the result is the same), with the subdistrict's budget settled
-// in that order. Scratch buffers are sized at construction: step() never
+// in that order; a subdistrict-paid intervention whose payments cannot be known in advance, and
+// every intervention on one thread, run serially. Scratch buffers are sized at construction: step() never
 // allocates. Each phase is timed.
 #pragma once
 
