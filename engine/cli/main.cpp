@@ -272,9 +272,11 @@ int cmd_run(int argc, char** argv, const std::string& command_line) {
                 r.seconds, r.seconds > 0 ? r.household_steps / r.seconds : 0.0, r.record_seconds, r.write_seconds,
                 r.write_background_seconds);
     std::printf("phases    ");
-    for (int i = 0; i < static_cast<int>(Phase::kCount); ++i)
-      std::printf(" %s %.2fs%s", phase_name(static_cast<Phase>(i)), r.phase_seconds[i],
-                  i + 1 < static_cast<int>(Phase::kCount) ? "," : "\n");
+    for (int i = 0; i < static_cast<int>(Phase::kCount); ++i) {
+      std::printf(" %s %.2fs", phase_name(static_cast<Phase>(i)), r.phase_seconds[i]);
+      if (static_cast<Phase>(i) == Phase::kInterventions) std::printf(" (%.2fs serial)", r.interventions_serial_seconds);
+      std::printf("%s", i + 1 < static_cast<int>(Phase::kCount) ? "," : "\n");
+    }
     std::printf("\n%-20s %14s %14s\n", "subdistrict", "start", "end");
     for (size_t k = 0; k < r.columns.size(); ++k)
       std::printf("%-20s %14.4g %14.4g  %s\n", r.columns[k].name.c_str(), r.first_subdistrict[k],

@@ -154,6 +154,7 @@ RunResult run_model(const Model& model, const RunOptions& options) {
   result.complete = result.steps_done == model.steps;
   result.last_subdistrict = subdistrict;
   result.phase_seconds = sim.phase_seconds();
+  result.interventions_serial_seconds = sim.interventions_serial_seconds();
   // the steps this process simulated (a resume continues from its checkpoint's week)
   result.household_steps = model.nhousehold() * static_cast<int64_t>(result.steps_done - std::max(0, result.resumed_from));
   result.budget_left = sim.budget_left();

@@ -52,6 +52,7 @@ struct RunResult {
   double seconds = 0;  // stepping, recording and writing
   int64_t household_steps = 0;
   std::array<double, static_cast<int>(Phase::kCount)> phase_seconds{};
+  double interventions_serial_seconds = 0;  // of phase_seconds' interventions, outside its parallel passes
   double record_seconds = 0;  // computing metrics
   // output on the run's own thread: handing records and events to the result file's writer (and
   // waiting for it when its buffers are full, at a checkpoint and at the end), the checkpoints

@@ -62,9 +62,25 @@ Simulation::Simulation(const Model& model) : model_(model) {
       lottery_key_[target_offset_[i] + static_cast<int64_t>(t)] = r.next_u32();
     }
   }
-  order_.reserve(most_targets);
-  order_key_.assign(most_targets, 0.0);
   criterion_.assign(static_cast<size_t>(nc), 0.0);
+  if (model.targeting != Targeting::kFirstCome) iv_order_.assign(static_cast<size_t>(target_offset_.back()), 0);
+  iv_bucket_.assign(static_cast<size_t>(target_offset_.back()), 0);
+  iv_bucket_offset_.assign(model.interventions.size() * static_cast<size_t>(model.ncommunity() + 1), 0);
+  screen_reach_.assign(most_targets, 0);
+  screen_rank_.assign(most_targets, 0);
+  screen_charge_.assign(2 * most_targets, 0.0);
+  screen_counts_.assign(4, 0);
+  // Interventions are taken by community in parallel (interventions.cpp) when a target's courtyard is
+  // the same in the components it follows or needs, and an intervention names a courtyard once: so
+  // far always (a package's components share its targets; target lists are sorted and unique).
+  interventions_by_community_ = true;
+  for (const auto& iv : model.interventions) {
+    for (size_t t = 1; t < iv.courtyards.size(); ++t)
+      interventions_by_community_ = interventions_by_community_ && iv.courtyards[t - 1] < iv.courtyards[t];
+    if (iv.follows >= 0) interventions_by_community_ = interventions_by_community_ && model.interventions[iv.follows].courtyards == iv.courtyards;
+    for (const int32_t need : iv.needs)
+      interventions_by_community_ = interventions_by_community_ && model.interventions[need].courtyards == iv.courtyards;
+  }
   volunteer_step_.assign(static_cast<size_t>(nc), -1);
   volunteer_left_.assign(static_cast<size_t>(nc), 0.0);
   budget_left_ = model.subdistrict_budget;
@@ -73,6 +89,9 @@ Simulation::Simulation(const Model& model) : model_(model) {
   for (int32_t k = 0; k < model.ncommunity(); ++k) worker_offset_.push_back(worker_offset_.back() + model.community_workers[k]);
   worker_courtyard_.assign(static_cast<size_t>(worker_offset_.back()), -1);
   worker_hours_left_.assign(static_cast<size_t>(worker_offset_.back()), 0.0);
+  // under first come each intervention's order is fixed for the run
+  if (model.targeting == Targeting::kFirstCome)
+    for (size_t i = 0; i < model.interventions.size(); ++i) order_targets(i);
 
   attraction_.assign(nc, 0);
   cumulative_.assign(model.community_courtyards.size(), 0);
@@ -138,6 +157,10 @@ std::array<double, static_cast<int>(Phase::kCount)> Simulation::phase_seconds() 
   for (const auto& local : thread_phase_seconds_)
     for (size_t i = 0; i < total.size(); ++i) total[i] += local[i];
   return total;
+}
+
+double Simulation::interventions_serial_seconds() const {
+  return serial_seconds_[static_cast<int>(Phase::kInterventions)] - interventions_parallel_seconds_;
 }
 
 void Simulation::reset_interval_counters() {

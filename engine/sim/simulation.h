@@ -2,7 +2,10 @@
 //
 // Phases that touch only their own courtyard run under tbb::parallel_for over courtyards. Phases that
 // cross courtyards (interventions under a shared subdistrict budget, moves between courtyards of a
-// community) run in ascending id order. Scratch buffers are sized at construction: step() never
+// community) run in parallel over communities, each community in the serial order (interventions.cpp
+// and relocate_in_community say why the result is the same), with the subdistrict's budget settled
+// in that order; a subdistrict-paid intervention whose payments cannot be known in advance, and
+// every intervention on one thread, run serially. Scratch buffers are sized at construction: step() never
 // allocates. Each phase is timed.
 #pragma once
 
@@ -56,6 +59,18 @@ class Simulation {
   std::span<const Event> step_events() const { return {step_events_.data(), step_events_.size()}; }
   // Seconds spent in each phase so far (summed over threads for the per-courtyard phases).
   std::array<double, static_cast<int>(Phase::kCount)> phase_seconds() const;
+  // Seconds of the interventions phase spent outside its parallel passes (wall time): what stays
+  // serial (the week's set-up, screening a subdistrict-paid intervention, one taken in order).
+  double interventions_serial_seconds() const;
+  // How the interventions the subdistrict pays were taken so far, one count per intervention and week
+  // (interventions.cpp): in the serial order, or by community in parallel, screened as charging the
+  // subdistrict nothing, only what its budget covers, or only what it cannot pay.
+  struct InterventionPasses {
+    int64_t serial = 0, free = 0, all = 0, nothing = 0;
+  };
+  InterventionPasses intervention_passes() const;
+  // For tests: take every intervention in the serial order, the reference the parallel passes match.
+  void take_interventions_serially() { interventions_by_community_ = false; }
   // Subdistrict budget left, yuan.
   double budget_left() const { return budget_left_; }
   // Zeroes the counters that metrics report per record interval (violations, moves).
@@ -75,13 +90,31 @@ class Simulation {
   EventSlots event_slots() { return EventSlots{event_slots_.data(), event_count_.data(), event_overflow_.data(), event_capacity_}; }
   void apply_interventions(const Week& w);
   // interventions.cpp: the community's workers (a worker works in one courtyard a week), payments,
-  // a lasting act's week, and the order the subdistrict takes courtyards waiting for its money
+  // a lasting act's week, and the order the subdistrict takes courtyards waiting for its money.
+  // The subdistrict's strict queue as one target sees it: blocked after the first item it could not
+  // pay this week, the target's rank among those waiting for its money, and where its charges go
+  // when they are settled after a parallel pass (null: paid at once).
+  struct Queue {
+    bool blocked = false;
+    int32_t rank = 0;
+    double* deferred = nullptr;  // two charges at most: the start, then the first week's running cost
+    int32_t ndeferred = 0;
+  };
+  // How far a target gets this week before money or staff are asked (interventions.cpp, reach()).
+  enum class Reach : uint8_t { kNothing, kEnds, kRuns, kReady };
+  struct Screen;
   double staff(int32_t c, double hours);
   double volunteers(int32_t c, double hours);
   bool can_pay(Payer payer, int32_t c, double yuan, bool queue_blocked) const;
-  void pay(Payer payer, int32_t c, double yuan);
-  void run_lasting(const InterventionSpec& iv, const Week& w, int64_t slot, int32_t c);
-  void order_targets(size_t i, double cost_per_courtyard, double cost_per_household);
+  void pay(Payer payer, int32_t c, double yuan, Queue& q);
+  void run_lasting(const InterventionSpec& iv, const Week& w, int64_t slot, int32_t c, Queue& q);
+  double order_key(size_t i, size_t t) const;
+  int32_t target_at(size_t i, int64_t pos) const;  // the target taken pos-th this week
+  void order_targets(size_t i);
+  Reach reach(size_t i, size_t t, int32_t step) const;
+  void take_target(size_t i, size_t t, const Week& w, Queue& q);
+  Screen screen(size_t i, const Week& w, bool queue_blocked);
+  void take_in_parallel(const Week& w, size_t lead, bool queue_blocked, size_t first, size_t last);
   void relocate_within_communities();
   void relocate_in_community(int32_t k);  // one community's movers, in courtyard and slot order
   void gather_events();
@@ -103,8 +136,6 @@ class Simulation {
   X(std::vector<int32_t>, target_due_, {})      /* (sum of targets) step first due, -1 */              \
   X(std::vector<double>, target_hours_, {})     /* (sum of targets) staff hours towards a one-off act */\
   X(std::vector<uint8_t>, target_logged_, {})   /* (sum of targets) TargetLog bits: waits logged */    \
-  X(std::vector<int32_t>, order_, {})           /* scratch: target indices in the order taken */       \
-  X(std::vector<double>, order_key_, {})        /* scratch: each target's criterion */                 \
   X(std::vector<double>, criterion_, {})        /* (ncourtyard) the targeting rule's criterion */      \
   X(double, budget_left_, {0})                  /* the subdistrict's budget left, yuan */              \
   X(std::vector<double>, community_budget_left_, {}) /* (ncommunity) this year's, yuan */              \
@@ -114,6 +145,7 @@ class Simulation {
   X(std::vector<double>, volunteer_left_, {})     /* (ncourtyard) volunteers' hours left this week */
 #define COURTYARD_SIMULATION_DERIVED(X)                                                                  \
   X(PhaseTimes, serial_seconds_, {})                                                                     \
+  X(double, interventions_parallel_seconds_, {0}) /* wall time of the interventions' parallel passes */ \
   X(ThreadPhaseSeconds, thread_phase_seconds_, {PhaseTimes{}})                                           \
   /* events: a few fixed slots per courtyard and step, then an overflow list per courtyard (life.h), */ \
   /* emptied at the start of each step */                                                                \
@@ -125,6 +157,17 @@ class Simulation {
   X(std::vector<int64_t>, target_offset_, {})   /* (ninterventions+1) */                               \
   X(std::vector<uint32_t>, lottery_key_, {})    /* (sum of targets) the subdistrict's lottery ticket */ \
   X(std::vector<int32_t>, worker_offset_, {})   /* (ncommunity+1) first worker of each community */   \
+  /* interventions: each one's targets in the order taken this week (under first come: in id order, */ \
+  /* not stored), and grouped by community in that order (interventions.cpp) */                          \
+  X(std::vector<int32_t>, iv_order_, {})        /* (sum of targets, or none under first come) */       \
+  X(std::vector<int32_t>, iv_bucket_, {})       /* (sum of targets) target indices by community */     \
+  X(std::vector<int32_t>, iv_bucket_offset_, {}) /* (ninterventions x (ncommunity+1)) */                \
+  /* scratch: a subdistrict-paid intervention screened before a parallel pass (interventions.cpp) */     \
+  X(std::vector<uint8_t>, screen_reach_, {})    /* (most targets) Reach */                             \
+  X(std::vector<int32_t>, screen_rank_, {})     /* (most targets) rank before the target */            \
+  X(std::vector<double>, screen_charge_, {})    /* (2 x most targets) charges to settle in order */    \
+  X(bool, interventions_by_community_, {false})  /* whether interventions may be taken in parallel */  \
+  X(std::vector<int64_t>, screen_counts_, {})   /* (4) InterventionPasses, by Screen::Kind */           \
   /* relocation scratch */                                                                               \
   X(std::vector<double>, attraction_, {})       /* (ncourtyard) vacancies x attractiveness */          \
   X(std::vector<double>, cumulative_, {})       /* (ncourtyard) running sums within each community */   \
