@@ -25,8 +25,10 @@ Tally run_local(const RunContext& ctx, const std::vector<int64_t>& share, const 
 
   // what is left of the share
   std::vector<int64_t> todo;
-  for (int64_t r : share)
+  for (int64_t r : share) {
     if (ctx.folder->state(r) != RunState::kDone) todo.push_back(r);
+    else drop_leftover_checkpoint(ctx, r);
+  }
   tally.skipped = static_cast<int64_t>(share.size() - todo.size());
 
   const int threads = std::max(1, options.threads);

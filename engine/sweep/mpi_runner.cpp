@@ -92,6 +92,7 @@ Tally run_mpi(const MpiSession& mpi, const RunContext& ctx, int threads, const S
         todo.push_back(r);
       } else {
         ++tally.skipped;
+        drop_leftover_checkpoint(ctx, r);
       }
     }
     if (!quiet)

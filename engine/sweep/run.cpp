@@ -308,6 +308,15 @@ std::vector<double> summaries_from_summary_file(const Plan& plan, const std::str
   return out;
 }
 
+void drop_leftover_checkpoint(const RunContext& ctx, int64_t run) {
+  const std::string base = ctx.folder->run_path(run);
+  std::error_code ec;
+  const bool ckpt = std::filesystem::remove(checkpoint_path(base), ec);
+  const bool journal = std::filesystem::remove(journal_path(base), ec);
+  if ((ckpt || journal) && ctx.log)
+    ctx.log->write("checkpoint of " + ctx.folder->run_name(run) + " removed: the run is complete");
+}
+
 RunOutcome execute_run(const RunContext& ctx, int64_t index) {
   const Plan& plan = *ctx.plan;
   const Run& run = ctx.design->runs.at(static_cast<size_t>(index));

@@ -216,6 +216,11 @@ struct RunContext {
 // An interrupted run leaves no file. Never throws for a run's own problems.
 RunOutcome execute_run(const RunContext& context, int64_t run);
 
+// A complete run's leftover checkpoint and journal (a process killed between the run's final rename and
+// their removal) are removed, with a line in the log; they are never needed again. Called for each run
+// found complete when a sweep starts.
+void drop_leftover_checkpoint(const RunContext& context, int64_t run);
+
 // The process's log, DIR/logs/<host>-<pid>.log: one line per start, finish, failure or interruption.
 class Log {
  public:

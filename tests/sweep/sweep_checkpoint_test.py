@@ -3,7 +3,8 @@ killed by SIGKILL while runs are under way (a few seeds of kill times), then run
 partial runs from their checkpoints (the log says from which week) and ends with run files holding the
 datasets of an uninterrupted sweep's (tests/sim/compare_runs.py); a summary-only sweep, the same results.csv.
 A checkpoint of another run found
-under a run's name is refused (logged) and the run starts over, to the same datasets.
+under a run's name is refused (logged) and the run starts over, to the same datasets; a complete run's
+leftover checkpoint is removed (logged) and the run is not redone.
 
 usage: sweep_checkpoint_test.py COURTYARD SOURCE_DIR WORK_DIR [PYTHON]
 """
@@ -133,6 +134,25 @@ def main():
         compare_all(ref, out, "foreign checkpoint")
     else:
         check("foreign checkpoint: a checkpoint to copy", False, "none written before SIGTERM")
+
+    # a complete run's leftover checkpoint and journal (a kill between the run's final rename and their
+    # removal): removed when the sweep runs again, with a line in the log, and the run is not redone
+    out = os.path.join(WORK, "leftover")
+    shutil.copytree(ref, out)
+    done = os.path.join(out, "runs", "run-00002.h5")
+    for suffix in (".ckpt", ".journal"):
+        with open(done + suffix, "wb") as f:
+            f.write(b"left by a killed process")
+    before = open(done, "rb").read()
+    starts = len(re.findall(r"start run-", log_text(out)))
+    r = sweep(out, "--threads", "1", "--checkpoint-every", EVERY)
+    check("leftover checkpoint: the sweep completes", r.returncode == 0, r.stderr[-300:])
+    left = glob.glob(os.path.join(out, "runs", "*.ckpt")) + glob.glob(os.path.join(out, "runs", "*.journal"))
+    check("leftover checkpoint: removed", left == [], left)
+    check("leftover checkpoint: the log says so", "checkpoint of run-00002 removed: the run is complete" in log_text(out),
+          log_text(out)[-400:])
+    check("leftover checkpoint: no run redone, the file untouched",
+          len(re.findall(r"start run-", log_text(out))) == starts and open(done, "rb").read() == before)
 
     print(f"{len(failures)} failed")
     return 1 if failures else 0
