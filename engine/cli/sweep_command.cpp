@@ -449,7 +449,8 @@ int sweep_status_command(int argc, char** argv) {
       "Usage: courtyard sweep status DIR [--list] [--ids failed|missing|not-done]\n"
       "\n"
       "Counts the runs of a sweep folder that are done (a complete file), failed (a record in DIR/failed/)\n"
-      "and missing (neither: not run yet, or abandoned). --list shows every run that is not done, each\n"
+      "and missing (neither: not run yet, or abandoned; a missing run's checkpoint is shown with its week,\n"
+      "from which the next sweep run resumes it). --list shows every run that is not done, each\n"
       "failure's reason (the first line of its error) and the commands that rerun it: in the sweep, and\n"
       "alone with courtyard run. Exit 0 when every run is done, 1 otherwise.\n"
       "\n"
@@ -478,6 +479,18 @@ int sweep_status_command(int argc, char** argv) {
   std::printf("done     %zu\n", s.done.size());
   std::printf("failed   %zu%s\n", s.failed.size(), run_list(folder, s.failed, list).c_str());
   std::printf("missing  %zu%s\n", s.missing.size(), run_list(folder, s.missing, list).c_str());
+  // the missing runs a rerun continues rather than starts over
+  const size_t checkpoints_shown = list ? s.checkpointed.size() : std::min<size_t>(s.checkpointed.size(), 3);
+  for (size_t i = 0; i < checkpoints_shown; ++i) {
+    const auto& c = s.checkpointed[i];
+    if (c.step >= 0)
+      std::printf("  %s: checkpoint at week %d of %d; sweep run resumes it from there\n", folder.run_name(c.run).c_str(),
+                  c.step, c.steps);
+    else
+      std::printf("  %s: an unreadable checkpoint; sweep run starts it over\n", folder.run_name(c.run).c_str());
+  }
+  if (s.checkpointed.size() > checkpoints_shown)
+    std::printf("  ... (%zu more runs with a checkpoint; --list shows each)\n", s.checkpointed.size() - checkpoints_shown);
   if (!s.bad.empty()) {
     // complete files that are not this run's: refused, with the reason for each
     std::printf("bad      %zu%s\n", s.bad.size(), run_list(folder, s.bad, list).c_str());

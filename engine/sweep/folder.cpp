@@ -21,6 +21,7 @@
 #include "core/errors.h"
 #include "core/version.h"
 #include "scenario/sha256.h"
+#include "sim/checkpoint.h"
 #include "sweep/h5.h"
 #include "sweep/sweep.h"
 #include "sweep/util.h"
@@ -282,7 +283,22 @@ Status sweep_status(const Folder& folder) {
     switch (folder.state(r)) {
       case RunState::kDone: s.done.push_back(r); break;
       case RunState::kFailed: s.failed.push_back(r); break;
-      case RunState::kMissing: s.missing.push_back(r); break;
+      case RunState::kMissing: {
+        s.missing.push_back(r);
+        const std::string ckpt = checkpoint_path(folder.run_path(r));
+        std::error_code exists_ec;
+        if (!fs::exists(ckpt, exists_ec)) break;
+        Status::Checkpointed c{r};
+        try {
+          const CheckpointInfo info = read_checkpoint_info(ckpt);
+          c.step = info.step;
+          c.steps = info.steps;
+        } catch (const std::exception&) {
+          // unreadable (cut short, not a checkpoint): sweep run refuses it and starts the run over
+        }
+        s.checkpointed.push_back(c);
+        break;
+      }
       case RunState::kBad: s.bad.push_back(r); break;
     }
   }

@@ -300,6 +300,13 @@ struct Status {
   std::vector<int64_t> done, failed, missing;
   std::vector<int64_t> bad;  // complete files of another run or sweep (Folder::bad_reason)
   std::vector<std::string> stale_temporaries;  // files left by killed processes
+  // Missing runs that left a checkpoint (sweep run --checkpoint-every, then stopped or killed): the next
+  // `sweep run` continues them from it if it is theirs (it checks; one of another run is refused there).
+  struct Checkpointed {
+    int64_t run = 0;
+    int32_t step = -1, steps = 0;  // weeks done at the checkpoint, of weeks planned; step -1: unreadable
+  };
+  std::vector<Checkpointed> checkpointed;
 };
 Status sweep_status(const Folder& folder);
 

@@ -4,7 +4,8 @@ partial runs from their checkpoints (the log says from which week) and ends with
 datasets of an uninterrupted sweep's (tests/sim/compare_runs.py); a summary-only sweep, the same results.csv.
 A checkpoint of another run found
 under a run's name is refused (logged) and the run starts over, to the same datasets; a complete run's
-leftover checkpoint is removed (logged) and the run is not redone.
+leftover checkpoint is removed (logged) and the run is not redone. `sweep status` shows each missing run's
+checkpoint with its week (the week the rerun resumes from), and an unreadable one as starting over.
 
 usage: sweep_checkpoint_test.py COURTYARD SOURCE_DIR WORK_DIR [PYTHON]
 """
@@ -90,8 +91,19 @@ def main():
         between = not ckpts and len(re.findall(r"start run-", log0)) == len(re.findall(r"done run-", log0))
         if p.returncode != 0 and not between:
             check(f"{name}: a partial run left its checkpoint", len(ckpts) >= 1, ckpts)
+        if ckpts:
+            # sweep status shows each missing run's checkpoint and its week
+            st = subprocess.run([COURTYARD, "sweep", "status", out, "--list"], capture_output=True, text=True)
+            shown = dict(re.findall(r"(run-\d+): checkpoint at week (\d+) of \d+; sweep run resumes it", st.stdout))
+            names = sorted(re.search(r"(run-\d+)\.", os.path.basename(c)).group(1) for c in ckpts)
+            check(f"{name}: sweep status shows the checkpointed runs and their weeks",
+                  st.returncode == 1 and sorted(shown) == names, st.stdout)
         r = sweep(out, "--threads", str(3 - int(threads)), "--checkpoint-every", EVERY, spec=spec)
         check(f"{name}: the sweep run again completes", r.returncode == 0, r.stderr[-300:])
+        if ckpts:
+            weeks = dict(re.findall(r"resume (run-\d+) from week (\d+)", log_text(out)))
+            check(f"{name}: the weeks sweep status showed are those the runs resumed from",
+                  all(weeks.get(run) == week for run, week in shown.items()), (shown, weeks))
         resumed = re.findall(r"resume (run-\d+) from week (\d+)", log_text(out))
         if p.returncode != 0 and not between:
             # SIGTERM saves a checkpoint at the week the run reached, which is week 0 when the signal lands
@@ -144,6 +156,9 @@ def main():
         with open(done + suffix, "wb") as f:
             f.write(b"left by a killed process")
     before = open(done, "rb").read()
+    st = subprocess.run([COURTYARD, "sweep", "status", out], capture_output=True, text=True)
+    check("leftover checkpoint: sweep status counts the run done and shows no checkpoint for it",
+          st.returncode == 0 and "done     4" in st.stdout and "run-00002:" not in st.stdout, st.stdout)
     starts = len(re.findall(r"start run-", log_text(out)))
     r = sweep(out, "--threads", "1", "--checkpoint-every", EVERY)
     check("leftover checkpoint: the sweep completes", r.returncode == 0, r.stderr[-300:])
@@ -153,6 +168,21 @@ def main():
           log_text(out)[-400:])
     check("leftover checkpoint: no run redone, the file untouched",
           len(re.findall(r"start run-", log_text(out))) == starts and open(done, "rb").read() == before)
+
+
+    # an unreadable checkpoint of a missing run: sweep status says so; the sweep starts the run over
+    out = os.path.join(WORK, "unreadable")
+    shutil.copytree(ref, out)
+    os.remove(os.path.join(out, "runs", "run-00003.h5"))
+    with open(os.path.join(out, "runs", "run-00003.h5.ckpt"), "wb") as f:
+        f.write(b"cut short")
+    st = subprocess.run([COURTYARD, "sweep", "status", out], capture_output=True, text=True)
+    check("unreadable checkpoint: sweep status says the run starts over",
+          st.returncode == 1 and "run-00003: an unreadable checkpoint; sweep run starts it over" in st.stdout, st.stdout)
+    r = sweep(out, "--threads", "1", "--checkpoint-every", EVERY)
+    check("unreadable checkpoint: the sweep completes, the run started over",
+          r.returncode == 0 and "checkpoint of run-00003 refused, starting over" in log_text(out), r.stderr[-300:])
+    compare_all(ref, out, "unreadable checkpoint")
 
     print(f"{len(failures)} failed")
     return 1 if failures else 0
