@@ -179,7 +179,12 @@ ResumePlan prepare_resume(const std::string& output, const ScenarioArgs* given, 
 
 std::string check_no_checkpoint(const std::string& output, bool force) {
   const CheckpointBeside b = inspect_checkpoint(output);
-  if (!b.has_checkpoint) return "";
+  if (!b.has_checkpoint) {
+    // a journal alone resumes nothing; a fresh run with checkpoints starts its own over it anyway
+    if (!force || !b.has_journal) return "";
+    std::remove(b.journal.c_str());
+    return "removed " + b.journal + " (a journal without its checkpoint): --force starts the run over";
+  }
   if (!force) {
     if (b.leftover())
       throw OutputCreateError(output + " exists: a complete run (use --force to overwrite it); " + b.checkpoint +

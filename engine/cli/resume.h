@@ -58,8 +58,8 @@ struct ResumePlan {
 ResumePlan prepare_resume(const std::string& output, const ScenarioArgs* given, const std::string& command_line);
 
 // A fresh run into `output`: refuses (OutputCreateError, 73) when OUT.h5.ckpt is there, unless `force`,
-// which removes it and its journal and returns the line saying so ("" when there was none). The refusal
-// of a complete OUT.h5's leftover says that `run --resume` removes it.
+// which removes it and its journal (or a journal alone) and returns the line saying so ("" when there
+// was none). The refusal of a complete OUT.h5's leftover says that `run --resume` removes it.
 std::string check_no_checkpoint(const std::string& output, bool force);
 
 }  // namespace courtyard

@@ -173,6 +173,11 @@ def main():
         check("run --force, leftover: a new complete run, no checkpoint left",
               int(f.attrs["complete"]) == 1 and gone(out), os.listdir(os.path.dirname(out)))
 
+    out = plant("run-force-journal-only", DONE, checkpoint=False)
+    r = run("run", *ARGS, "-o", out, "--force")
+    check("run --force, a journal without its checkpoint: exit 0, removed and said",
+          r.returncode == 0 and f"removed {out}.journal" in r.stderr and gone(out), (r.returncode, r.stderr[-400:]))
+
     # a checkpoint of another run (seed 7) beside the complete file: a run started with --force over it, killed
     out = plant("run-foreign", other)
     r = run("run", *ARGS, "-o", out)
