@@ -192,6 +192,9 @@ std::string check_no_checkpoint(const std::string& output, bool force) {
                               " left by the run that wrote it (killed after its result was in place): "
                               "`courtyard run --resume " + output + "` removes " +
                               (b.has_journal ? "them" : "it") + " and keeps the result");
+    if (!b.unreadable.empty())
+      throw OutputCreateError(b.checkpoint + " exists and cannot be read (" + b.unreadable +
+                              "): remove it, or use --force to start over");
     throw OutputCreateError(b.checkpoint + " exists: a run into " + output +
                             " stopped there; continue it with `courtyard run --resume " + output +
                             "`, or use --force to start over");

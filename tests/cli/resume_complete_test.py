@@ -154,6 +154,13 @@ def main():
     r = run("run", "--resume", out)
     check("--resume, unreadable checkpoint: exit 74, nothing touched",
           r.returncode == 74 and kept(out) and digest(out) == before, (r.returncode, r.stderr[-300:]))
+    r = run("run", *ARGS, "-o", out)
+    check("run without --force, unreadable checkpoint: exit 73, saying so, nothing touched",
+          r.returncode == 73 and f"{out}.ckpt exists and cannot be read" in r.stderr and kept(out) and
+          digest(out) == before, (r.returncode, r.stderr[-300:]))
+    r = run("info", out)
+    check("info, unreadable checkpoint: named as such",
+          r.returncode == 0 and f"checkpoint  {out}.ckpt: cannot be read" in r.stdout, (r.returncode, r.stdout[-300:]))
 
     # (b) a fresh run into the complete file with its leftover
     out = plant("run-leftover", DONE)
