@@ -156,8 +156,10 @@ int cmd_run(int argc, char** argv, const std::string& command_line) {
       "--checkpoint-every N saves the whole state every N weeks beside the result (OUT.h5.ckpt, and the records\n"
       "so far in OUT.h5.journal), and at the week SIGINT/SIGTERM stops the run (exit 75). `courtyard run --resume\n"
       "OUT.h5` continues from there, even after kill -9, with the scenario and settings of the checkpoint, and\n"
-      "ends with the datasets an uninterrupted run writes. Both files go when the run completes. A checkpoint\n"
-      "of another program build is refused (exit 65); without one, --resume exits 66.\n"
+      "ends with the datasets an uninterrupted run writes. Both files go when the run completes; a process\n"
+      "killed just after its result was in place leaves them beside the complete OUT.h5, and --resume then\n"
+      "removes them (said on stderr), leaves OUT.h5 as it is and exits 0. A checkpoint of another program\n"
+      "build is refused (exit 65); without one, --resume exits 66.\n"
       "\n"
       "Memory of the result file's writer: records wait for it uncompressed, nmetric x ncourtyard x 4 bytes\n"
       "each, at most (--output-slabs x T + --output-spare-records) of them, T being the records of one chunk\n"
@@ -191,6 +193,7 @@ int cmd_run(int argc, char** argv, const std::string& command_line) {
     if (!output.empty() && output != target) throw UsageError("--resume " + target + " writes " + target + ", not -o " + output);
     const bool given = !a.path.empty() || !a.sets.empty() || !a.seed.empty() || !a.steps.empty();
     resumed = prepare_resume(target, given ? &a : nullptr, command_line);
+    if (!resumed->notice.empty()) std::fprintf(stderr, "courtyard: %s\n", resumed->notice.c_str());
     if (resumed->already_complete) {
       if (!quiet) std::printf("%s is complete: nothing to resume\n", target.c_str());
       else std::printf("%s\n", target.c_str());
@@ -202,7 +205,10 @@ int cmd_run(int argc, char** argv, const std::string& command_line) {
   const LoadedScenario loaded = resumed ? resumed->loaded : load(a);
   const Model model = build_model(loaded);
   if (output.empty()) output = (model.scenario_name.empty() ? std::string("courtyard-run") : model.scenario_name) + ".h5";
-  if (!resumed) check_no_checkpoint(output, force);
+  if (!resumed) {
+    const std::string removed = check_no_checkpoint(output, force);
+    if (!removed.empty()) std::fprintf(stderr, "courtyard: %s\n", removed.c_str());
+  }
 
   // the paired baseline: the same effective scenario (seed, overrides) without its interventions; checked
   // and its file name tried before the run, so that a long run does not end in a refusal
@@ -371,13 +377,14 @@ int cmd_info(int argc, char** argv) {
       "Describes a file the engine writes. A result file (RUN.h5): provenance, status, dimensions,\n"
       "metrics and events. A sweep run's summary file (runs/run-NNNNN.summary.h5): the run, its seed and\n"
       "its summaries, per courtyard kind too. A collected sweep (sweep.h5): the design, the runs' states,\n"
-      "the parameters, kinds, records, series and summaries.\n"
+      "the parameters, kinds, records, series and summaries. A checkpoint or journal beside the file\n"
+      "(FILE.ckpt, FILE.journal) is named on a last line: whose run it is, and what to do with it.\n"
       "\n"
       "Examples:\n"
       "  courtyard info build/demo/demo.h5\n"
       "  courtyard info fee-sweep/sweep.h5\n";
   if (!parse_command(argc, argv, opts, pos, help, vm)) return kExitOk;
-  std::cout << describe_file(path);
+  std::cout << describe_file(path) << describe_checkpoint_beside(path);
   return kExitOk;
 }
 

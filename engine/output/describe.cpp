@@ -156,8 +156,33 @@ std::string courtyard_name(hid_t file, int32_t index) {
   return out;
 }
 
+// The datasets of /households as the file holds them: those with a value per record and household
+// (time, household), and the fixed ones with a value per household (attached to the household scale),
+// but `courtyard`, which the lines per courtyard show.
+void snapshot_datasets(hid_t group, std::string* per_record, std::string* fixed) {
+  const std::string what = "reading /households";
+  Handle household(check(H5Dopen2(group, "household", H5P_DEFAULT), what));
+  for (const std::string& name : member_names(group)) {
+    H5O_info_t info;
+    if (H5Oget_info_by_name2(group, name.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0 ||
+        info.type != H5O_TYPE_DATASET)
+      continue;
+    Handle ds(check(H5Dopen2(group, name.c_str(), H5P_DEFAULT), what + "/" + name));
+    Handle space(check(H5Dget_space(ds), what + "/" + name));
+    std::string* list = nullptr;
+    if (H5Sget_simple_extent_ndims(space) == 2)
+      list = per_record;
+    else if (name != "courtyard" && H5DSis_scale(ds) <= 0 && H5DSis_attached(ds, household, 0) > 0)
+      list = fixed;
+    if (list == nullptr) continue;
+    if (!list->empty()) *list += ", ";
+    *list += name;
+  }
+}
+
 // The /households group in one line and a line per courtyard: "N households of K courtyards, R
-// records", then "  <id>  <name>  <households>". Empty when the file has no snapshots.
+// records (what each holds); fixed: ...", then "  <id>  <name>  <households>". Empty when the file has
+// no snapshots.
 std::string describe_snapshots(hid_t file) {
   if (H5Lexists(file, "households", H5P_DEFAULT) <= 0) return "";
   const std::string what = "reading /households";
@@ -169,11 +194,13 @@ std::string describe_snapshots(hid_t file) {
     if (per_courtyard.empty() || per_courtyard.back().first != c) per_courtyard.emplace_back(c, 0);
     ++per_courtyard.back().second;
   }
+  std::string per_record, fixed;
+  snapshot_datasets(group, &per_record, &fixed);
   std::string out;
   row(out, "snapshots",
       std::to_string(courtyard.size()) + " households of " + std::to_string(per_courtyard.size()) +
           (per_courtyard.size() == 1 ? " courtyard, " : " courtyards, ") + std::to_string(rows_of(time)) +
-          " records (tenure, paid)");
+          " records (" + per_record + ")" + (fixed.empty() ? "" : "; fixed: " + fixed));
   size_t wid = 0;
   for (const auto& [c, n] : per_courtyard) wid = std::max(wid, std::to_string(c).size());
   for (const auto& [c, n] : per_courtyard) {

@@ -869,11 +869,29 @@ TEST_F(RunFileTest, HouseholdSnapshotsRoundTrip) {
   EXPECT_EQ(mask_values[6], 64);
   EXPECT_LE(H5Aexists(civic, "flag_values"), 0);  // bits, not values
 
-  // and `courtyard info` mentions them
+  // and `courtyard info` mentions them: what each record holds and what is fixed, as the file has them
   const std::string text = describe_run_file(path("run.h5"));
-  EXPECT_NE(text.find("snapshots   24 households of 2 courtyards, 11 records"), std::string::npos) << text;
+  EXPECT_NE(text.find("snapshots   24 households of 2 courtyards, 11 records (tenure, paid, civic); "
+                      "fixed: slot, stairwell, floor\n"),
+            std::string::npos)
+      << text;
   EXPECT_NE(text.find("1  courtyard 1 (11 households)"), std::string::npos) << text;
   EXPECT_NE(text.find("3  courtyard 3 (13 households)"), std::string::npos) << text;
+}
+
+// `courtyard info` names the snapshot datasets the file holds, not a fixed list: a file without /households/civic
+// (as written before the civic flags were recorded) is described without it.
+TEST_F(RunFileTest, InfoNamesTheSnapshotDatasetsTheFileHolds) {
+  Model model = make_sample_model(kCourtyards, kBlock, kSteps, kEvery);
+  model.output.household_snapshots = {0};
+  write_snapshot_run(path("run.h5"), model, kSteps, true);
+  {
+    H5 file(H5Fopen(path("run.h5").c_str(), H5F_ACC_RDWR, H5P_DEFAULT));
+    ASSERT_GE(file.id, 0);
+    ASSERT_GE(H5Ldelete(file, "/households/civic", H5P_DEFAULT), 0);
+  }
+  const std::string text = describe_run_file(path("run.h5"));
+  EXPECT_NE(text.find(" records (tenure, paid); fixed: slot, stairwell, floor\n"), std::string::npos) << text;
 }
 
 TEST_F(RunFileTest, InterruptedRunKeepsTheSnapshotsOfItsRecords) {
