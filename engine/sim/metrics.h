@@ -1,5 +1,5 @@
 // Computing the metrics of model/metric_table.h from the state. Adding a metric is one row in
-// model/metric_table.cpp and one case in terms() here.
+// model/metric_table.cpp and one case in column_terms() (sim/metrics.cpp).
 #pragma once
 
 #include <cstdint>
@@ -54,15 +54,22 @@ class MetricRecorder {
                                             std::span<const double> subdistrict_values) const;
 
  private:
-  // courtyards whose num/den compute() keeps at once: the subdistrict sums need every courtyard's
+  // courtyards whose tallies compute() keeps at once: the subdistrict sums need every courtyard's
   // terms in courtyard order, the non-finite check only three bits of each (check_)
-  static constexpr int32_t kTile = 1024;
+  static constexpr int32_t kTile = 4096;
   enum Check : uint8_t { kBadTerms = 1, kNoDenominator = 2, kPositiveDenominator = 4 };
 
   const Model& model_;
   std::vector<int> ids_;
-  std::vector<double> num_, den_;  // (nmetric x kTile) the terms of one tile of courtyards
+  std::vector<uint8_t> sum_;        // (nmetric) 1: Aggregate::kSum
+  bool condition_ = false;          // a selected metric needs condition_index
+  // (kTile) the household tallies of one tile of courtyards, and their condition_index
+  std::vector<double> flats_, vacant_, residents_, owners_, renters_, condition_index_;
+  std::vector<float> trust_, satisfaction_, ties_, belief_error_;
+  std::vector<double> num_sum_, den_sum_;  // (nmetric) the subdistrict's running sums
   std::vector<uint8_t> check_;     // (nmetric x ncourtyard) Check bits of the last compute()'s terms
+  std::vector<int32_t> first_bad_;  // (nmetric) first courtyard with kBadTerms in the last compute(), or ncourtyard
+  std::vector<uint8_t> any_den_;    // (nmetric) 1: some courtyard had kPositiveDenominator
 };
 
 }  // namespace courtyard
