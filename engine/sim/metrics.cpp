@@ -6,11 +6,17 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "governance/governance.h"
 #include "life/life.h"
 #include "model/metric_table.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#include <xmmintrin.h>
+#endif
 
 namespace courtyard {
 
@@ -25,34 +31,121 @@ struct Tallies {
   double* condition;                   // condition_index, where a metric needs it
 };
 
-// Row i of t: courtyard c's tally. Branch-free: integer counts and float sums per courtyard, each float
-// sum added in household order (the order decides the bits), widened once at the end.
-void count_households(const Model& m, const State& s, int32_t c, const Tallies& t, int32_t i) {
-  const int64_t h0 = first_household(m, c), h1 = end_household(m, c);
-  const double flats = static_cast<double>(h1 - h0);
-  int32_t owners = 0, renters = 0;
-  float trust = 0, satisfaction = 0, ties = 0, belief_error = 0;
-  const float rate = s.collection_rate[c];
-  for (int64_t h = h0; h < h1; ++h) {
-    const Tenure tenure = s.tenure[h];
-    owners += tenure == Tenure::kOwner;
-    renters += tenure == Tenure::kRenter;
-    const float resident = tenure != Tenure::kVacant ? 1.f : 0.f;
-    trust += resident * s.trust[h];
-    satisfaction += resident * s.satisfaction[h];
-    ties += resident * s.ties[h];
-    belief_error += resident * std::fabs(s.belief[h] - rate);
-  }
+// One household's terms added to sums (trust, satisfaction, ties and belief error over residents):
+// branch-free, a vacant flat adds 0 x its value.
+inline void add_household(const State& s, int64_t h, float rate, float* sums) {
+  const float resident = s.tenure[h] != Tenure::kVacant ? 1.f : 0.f;
+  sums[0] += resident * s.trust[h];
+  sums[1] += resident * s.satisfaction[h];
+  sums[2] += resident * s.ties[h];
+  sums[3] += resident * std::fabs(s.belief[h] - rate);
+}
+
+// Row i of t: a courtyard's flats, owner-occupiers, renters and sums.
+void store_tally(int64_t flats_count, int32_t owners, int32_t renters, const float* sums, const Tallies& t,
+                 int32_t i) {
+  const double flats = static_cast<double>(flats_count);
   const double vacant = flats - owners - renters;
   t.flats[i] = flats;
   t.owners[i] = owners;
   t.renters[i] = renters;
   t.vacant[i] = vacant;
   t.residents[i] = flats - vacant;
-  t.trust[i] = trust;
-  t.satisfaction[i] = satisfaction;
-  t.ties[i] = ties;
-  t.belief_error[i] = belief_error;
+  t.trust[i] = sums[0];
+  t.satisfaction[i] = sums[1];
+  t.ties[i] = sums[2];
+  t.belief_error[i] = sums[3];
+}
+
+// Row i of t: courtyard c's tally, household by household. Each float sum is added in household order
+// (the order decides the bits) and widened once at the end.
+void count_households(const Model& m, const State& s, int32_t c, const Tallies& t, int32_t i) {
+  const int64_t h0 = first_household(m, c), h1 = end_household(m, c);
+  int32_t owners = 0, renters = 0;
+  float sums[4] = {0, 0, 0, 0};
+  for (int64_t h = h0; h < h1; ++h) {
+    owners += s.tenure[h] == Tenure::kOwner;
+    renters += s.tenure[h] == Tenure::kRenter;
+    add_household(s, h, s.collection_rate[c], sums);
+  }
+  store_tally(h1 - h0, owners, renters, sums, t, i);
+}
+
+#if defined(__SSE2__)
+// The same tally, faster: four households' terms at a time (lanes by household, the same IEEE operations
+// as add_household), transposed to lanes by sum and added household by household, so that each lane
+// still adds in household order. A lane's additions depend on each other; two courtyards at a time
+// (count_pair) keep two chains going. The counts are integers: lanes by household, summed at the end.
+struct Lanes {
+  __m128 sum = _mm_setzero_ps();  // trust, satisfaction, ties, belief error
+  __m128i owners = _mm_setzero_si128(), renters = _mm_setzero_si128();
+};
+
+inline void add_four(const State& s, int64_t h, __m128 rate, Lanes& acc) {
+  uint32_t tenure;
+  std::memcpy(&tenure, s.tenure.data() + h, sizeof(tenure));
+  const __m128i zero = _mm_setzero_si128();
+  const __m128i tenure32 = _mm_unpacklo_epi16(_mm_unpacklo_epi8(_mm_cvtsi32_si128(static_cast<int>(tenure)), zero), zero);
+  acc.owners = _mm_sub_epi32(acc.owners, _mm_cmpeq_epi32(tenure32, _mm_set1_epi32(static_cast<int>(Tenure::kOwner))));
+  acc.renters = _mm_sub_epi32(acc.renters, _mm_cmpeq_epi32(tenure32, _mm_set1_epi32(static_cast<int>(Tenure::kRenter))));
+  const __m128i vacant = _mm_cmpeq_epi32(tenure32, _mm_set1_epi32(static_cast<int>(Tenure::kVacant)));
+  const __m128 resident = _mm_andnot_ps(_mm_castsi128_ps(vacant), _mm_set1_ps(1.f));
+  __m128 trust = _mm_mul_ps(resident, _mm_loadu_ps(s.trust.data() + h));
+  __m128 satisfaction = _mm_mul_ps(resident, _mm_loadu_ps(s.satisfaction.data() + h));
+  __m128 ties = _mm_mul_ps(resident, _mm_loadu_ps(s.ties.data() + h));
+  const __m128 diff = _mm_sub_ps(_mm_loadu_ps(s.belief.data() + h), rate);
+  __m128 error = _mm_mul_ps(resident, _mm_andnot_ps(_mm_set1_ps(-0.f), diff));  // fabs: the sign bit cleared
+  _MM_TRANSPOSE4_PS(trust, satisfaction, ties, error);  // now one household per register
+  acc.sum = _mm_add_ps(acc.sum, trust);
+  acc.sum = _mm_add_ps(acc.sum, satisfaction);
+  acc.sum = _mm_add_ps(acc.sum, ties);
+  acc.sum = _mm_add_ps(acc.sum, error);
+}
+
+int32_t lane_total(__m128i v) {
+  int32_t lanes[4];
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(lanes), v);
+  return lanes[0] + lanes[1] + lanes[2] + lanes[3];
+}
+
+// Courtyard c's flats from h on, added to acc; row i of t.
+void finish_courtyard(const Model& m, const State& s, int32_t c, int64_t h, Lanes& acc, const Tallies& t, int32_t i) {
+  const int64_t h0 = first_household(m, c), h1 = end_household(m, c);
+  const float rate = s.collection_rate[c];
+  for (; h + 4 <= h1; h += 4) add_four(s, h, _mm_set1_ps(rate), acc);
+  float sums[4];
+  _mm_storeu_ps(sums, acc.sum);
+  int32_t owners = lane_total(acc.owners), renters = lane_total(acc.renters);
+  for (; h < h1; ++h) {
+    owners += s.tenure[h] == Tenure::kOwner;
+    renters += s.tenure[h] == Tenure::kRenter;
+    add_household(s, h, rate, sums);
+  }
+  store_tally(h1 - h0, owners, renters, sums, t, i);
+}
+
+// Rows i and i + 1 of t: courtyards c and c + 1, side by side for as many flats as both have.
+void count_pair(const Model& m, const State& s, int32_t c, const Tallies& t, int32_t i) {
+  const int64_t a = first_household(m, c), b = first_household(m, c + 1);
+  const int64_t both = std::min(end_household(m, c) - a, end_household(m, c + 1) - b) / 4 * 4;
+  const __m128 rate_a = _mm_set1_ps(s.collection_rate[c]), rate_b = _mm_set1_ps(s.collection_rate[c + 1]);
+  Lanes acc_a, acc_b;
+  for (int64_t j = 0; j < both; j += 4) {
+    add_four(s, a + j, rate_a, acc_a);
+    add_four(s, b + j, rate_b, acc_b);
+  }
+  finish_courtyard(m, s, c, a + both, acc_a, t, i);
+  finish_courtyard(m, s, c + 1, b + both, acc_b, t, i + 1);
+}
+#endif
+
+// Rows i0..i1 of t: courtyards c0 + i0 .. c0 + i1 - 1.
+void count_courtyards(const Model& m, const State& s, int32_t c0, int32_t i0, int32_t i1, const Tallies& t) {
+  int32_t i = i0;
+#if defined(__SSE2__)
+  for (; i + 2 <= i1; i += 2) count_pair(m, s, c0 + i, t, i);
+#endif
+  for (; i < i1; ++i) count_households(m, s, c0 + i, t, i);
 }
 
 bool needs_condition(int metric) { return metric == kConditionIndex || metric == kStarRating; }
@@ -279,10 +372,10 @@ void MetricRecorder::compute(const State& s, std::span<float> courtyard_values,
   for (int32_t c0 = 0; c0 < nc; c0 += kTile) {
     const int32_t width = std::min(nc - c0, kTile);
     tbb::parallel_for(tbb::blocked_range<int32_t>(0, width, 64), [&](const tbb::blocked_range<int32_t>& range) {
-      for (int32_t i = range.begin(); i < range.end(); ++i) {
-        count_households(model_, s, c0 + i, tile, i);
-        if (condition_) condition_index_[static_cast<size_t>(i)] = condition_index(s, c0 + i);
-      }
+      count_courtyards(model_, s, c0, range.begin(), range.end(), tile);
+      if (condition_)
+        for (int32_t i = range.begin(); i < range.end(); ++i)
+          condition_index_[static_cast<size_t>(i)] = condition_index(s, c0 + i);
     });
     tbb::parallel_for(size_t{0}, nm, [&](size_t k) {
       // a block of the column at a time: its terms stay in the cache

@@ -95,18 +95,25 @@ void expect_same_record(const Model& m, const State& s, const std::string& what,
   counts.findings += expect_same_finding(now, was, got, planted_sub, what + " planted in the subdistrict");
 }
 
-// The state with infinities and NaNs planted in what the metrics read: a fund, a household's trust,
-// a facility's condition, the attendance of a courtyard that has not met.
+// The state with infinities and NaNs planted in what the metrics read: a fund, households' trust,
+// satisfaction in a vacant flat (0 x NaN), belief and ties in the middle and at the end of a courtyard's
+// flats, a facility's condition, disorder.
 void expect_same_with_planted_state(const Model& m, const State& s, const std::string& what, Counts& counts) {
   const int32_t nc = m.ncourtyard();
-  for (int variant = 0; variant < 4; ++variant) {
+  const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+  int64_t vacant = 0;
+  while (vacant + 1 < m.nhousehold() && s.tenure[vacant] != Tenure::kVacant) ++vacant;
+  for (int variant = 0; variant < 7; ++variant) {
     State planted = s;
     const int32_t c = (variant * 7919) % nc;
-    const int64_t h = first_household(m, c);
+    const int64_t h0 = first_household(m, c), h1 = end_household(m, c);
     switch (variant) {
       case 0: planted.fund[c] = std::numeric_limits<double>::infinity(); break;
-      case 1: planted.trust[h] = std::numeric_limits<float>::quiet_NaN(); break;
-      case 2: planted.condition[c * kFacilityCount] = -std::numeric_limits<float>::infinity(); break;
+      case 1: planted.trust[h0] = nan; break;
+      case 2: planted.satisfaction[vacant] = nan; break;
+      case 3: planted.belief[(h0 + h1) / 2] = inf; break;
+      case 4: planted.ties[h1 - 1] = -inf; break;
+      case 5: planted.condition[c * kFacilityCount] = -inf; break;
       default: planted.disorder[c] = std::numeric_limits<double>::quiet_NaN(); break;
     }
     expect_same_record(m, planted, what + " planted state " + std::to_string(variant), counts);
