@@ -23,7 +23,7 @@ namespace courtyard {
 namespace {
 
 // A run of courtyards' household tallies, structure of arrays: row i is courtyard c0 + i. What the
-// household metrics need, counted in one pass over each courtyard's flats (count_households).
+// household metrics need, counted in one pass over each courtyard's flats (count_courtyards).
 struct Tallies {
   double *flats, *owners, *renters, *vacant, *residents;
   float *trust, *satisfaction, *ties;  // sums over resident households
@@ -61,12 +61,13 @@ void store_tally(int64_t flats_count, int32_t owners, int32_t renters, const flo
 // (the order decides the bits) and widened once at the end.
 void count_households(const Model& m, const State& s, int32_t c, const Tallies& t, int32_t i) {
   const int64_t h0 = first_household(m, c), h1 = end_household(m, c);
+  const float rate = s.collection_rate[c];
   int32_t owners = 0, renters = 0;
   float sums[4] = {0, 0, 0, 0};
   for (int64_t h = h0; h < h1; ++h) {
     owners += s.tenure[h] == Tenure::kOwner;
     renters += s.tenure[h] == Tenure::kRenter;
-    add_household(s, h, s.collection_rate[c], sums);
+    add_household(s, h, rate, sums);
   }
   store_tally(h1 - h0, owners, renters, sums, t, i);
 }
@@ -85,10 +86,12 @@ inline void add_four(const State& s, int64_t h, __m128 rate, Lanes& acc) {
   uint32_t tenure;
   std::memcpy(&tenure, s.tenure.data() + h, sizeof(tenure));
   const __m128i zero = _mm_setzero_si128();
-  const __m128i tenure32 = _mm_unpacklo_epi16(_mm_unpacklo_epi8(_mm_cvtsi32_si128(static_cast<int>(tenure)), zero), zero);
-  acc.owners = _mm_sub_epi32(acc.owners, _mm_cmpeq_epi32(tenure32, _mm_set1_epi32(static_cast<int>(Tenure::kOwner))));
-  acc.renters = _mm_sub_epi32(acc.renters, _mm_cmpeq_epi32(tenure32, _mm_set1_epi32(static_cast<int>(Tenure::kRenter))));
-  const __m128i vacant = _mm_cmpeq_epi32(tenure32, _mm_set1_epi32(static_cast<int>(Tenure::kVacant)));
+  const __m128i bytes = _mm_cvtsi32_si128(static_cast<int>(tenure));
+  const __m128i tenure32 = _mm_unpacklo_epi16(_mm_unpacklo_epi8(bytes, zero), zero);  // one flat per lane
+  auto is = [&](Tenure which) { return _mm_cmpeq_epi32(tenure32, _mm_set1_epi32(static_cast<int>(which))); };
+  acc.owners = _mm_sub_epi32(acc.owners, is(Tenure::kOwner));  // a true lane is -1
+  acc.renters = _mm_sub_epi32(acc.renters, is(Tenure::kRenter));
+  const __m128i vacant = is(Tenure::kVacant);
   const __m128 resident = _mm_andnot_ps(_mm_castsi128_ps(vacant), _mm_set1_ps(1.f));
   __m128 trust = _mm_mul_ps(resident, _mm_loadu_ps(s.trust.data() + h));
   __m128 satisfaction = _mm_mul_ps(resident, _mm_loadu_ps(s.satisfaction.data() + h));

@@ -27,12 +27,18 @@ bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
 }
 
+std::string exact(double v) {
+  char text[64];
+  std::snprintf(text, sizeof(text), "%.17g (%a)", v, v);
+  return text;
+}
+
 template <class T>
 std::string first_difference(const std::vector<T>& a, const std::vector<T>& b, size_t ncourtyard) {
   for (size_t i = 0; i < a.size(); ++i)
     if (std::memcmp(&a[i], &b[i], sizeof(T)) != 0)
       return "metric column " + std::to_string(i / ncourtyard) + ", courtyard " + std::to_string(i % ncourtyard) +
-             ": " + std::to_string(a[i]) + " vs " + std::to_string(b[i]) + " before";
+             ": " + exact(a[i]) + " vs " + exact(b[i]) + " before";
   return "sizes differ";
 }
 
@@ -74,7 +80,8 @@ void expect_same_record(const Model& m, const State& s, const std::string& what,
     now.compute(s, got, got_sub);
     const std::string where = what + " on " + std::to_string(threads) + " thread(s)";
     ASSERT_TRUE(same_bits(got, expected)) << where << ": " << first_difference(got, expected, nc);
-    ASSERT_TRUE(same_bits(got_sub, expected_sub)) << where << ": subdistrict " << first_difference(got_sub, expected_sub, nm);
+    ASSERT_TRUE(same_bits(got_sub, expected_sub))
+        << where << ": subdistrict " << first_difference(got_sub, expected_sub, nm);
     counts.findings += expect_same_finding(now, was, got, got_sub, where);
   }
   counts.values += static_cast<int64_t>(got.size());
