@@ -3,7 +3,7 @@
 // must be equal bit for bit, on 1 and 3 threads, at several records of several scenarios (every
 // metric, per-facility columns, metrics NaN by design before any meeting or levy, more courtyards than
 // a tile), and after infinities and NaNs are planted in the state or the values; metric_terms and
-// metric_value for every metric and courtyard too.
+// metric_value for every metric too.
 #include <gtest/gtest.h>
 #include <tbb/global_control.h>
 
@@ -127,7 +127,7 @@ void expect_same_with_planted_state(const Model& m, const State& s, const std::s
   }
 }
 
-// metric_terms and metric_value, every metric (the per-facility ones too) and courtyard.
+// metric_terms and metric_value, every metric (the per-facility ones too), at some 50 courtyards.
 void expect_same_single(const Model& m, const State& s, const std::string& what) {
   for (int metric = 0; metric < static_cast<int>(all_metrics().size()); ++metric) {
     for (int32_t c = 0; c < m.ncourtyard(); c += std::max(1, m.ncourtyard() / 50)) {
