@@ -1,5 +1,5 @@
 // Computing the metrics of model/metric_table.h from the state. Adding a metric is one row in
-// model/metric_table.cpp and one case in terms() here.
+// model/metric_table.cpp and one case in column_terms() (sim/metrics.cpp).
 #pragma once
 
 #include <cstdint>
@@ -36,9 +36,10 @@ class MetricRecorder {
   explicit MetricRecorder(const Model& m);
   std::vector<MetricColumn> columns() const;
   size_t size() const { return ids_.size(); }
-  // Computes every selected metric for every courtyard (in parallel over courtyards) and the
-  // subdistrict aggregates (each summed in courtyard order by one thread, the metrics in parallel, so
-  // the sums do not depend on the number of threads). courtyard_values: (nmetric x ncourtyard).
+  // Computes every selected metric for every courtyard and the subdistrict aggregates: the household
+  // tallies in parallel over courtyards, then each metric's column by one thread (the metrics in
+  // parallel), its subdistrict sums in courtyard order, so nothing depends on the number of threads.
+  // courtyard_values: (nmetric x ncourtyard).
   void compute(const State& s, std::span<float> courtyard_values, std::span<double> subdistrict_values);
 
   // The first value of a record that is not finite where a number belongs, in column order, courtyards
@@ -54,15 +55,23 @@ class MetricRecorder {
                                             std::span<const double> subdistrict_values) const;
 
  private:
-  // courtyards whose num/den compute() keeps at once: the subdistrict sums need every courtyard's
-  // terms in courtyard order, the non-finite check only three bits of each (check_)
-  static constexpr int32_t kTile = 1024;
+  // courtyards whose household tallies compute() keeps at once: the metrics are computed column by
+  // column over a tile, the subdistrict sums in courtyard order; the non-finite check needs only three
+  // bits of each courtyard's terms (check_)
+  static constexpr int32_t kTile = 4096;
   enum Check : uint8_t { kBadTerms = 1, kNoDenominator = 2, kPositiveDenominator = 4 };
 
   const Model& model_;
   std::vector<int> ids_;
-  std::vector<double> num_, den_;  // (nmetric x kTile) the terms of one tile of courtyards
-  std::vector<uint8_t> check_;     // (nmetric x ncourtyard) Check bits of the last compute()'s terms
+  std::vector<uint8_t> sum_;  // (nmetric) 1: Aggregate::kSum
+  bool condition_ = false;    // a selected metric needs condition_index
+  // (kTile) one tile's household tallies and condition_index
+  std::vector<double> flats_, owners_, renters_, vacant_, residents_, condition_index_;
+  std::vector<float> trust_, satisfaction_, ties_, belief_error_;
+  std::vector<double> num_sum_, den_sum_;  // (nmetric) the subdistrict's sums of num and den
+  std::vector<uint8_t> check_;             // (nmetric x ncourtyard) Check bits of the last compute()'s terms
+  std::vector<int32_t> first_bad_;         // (nmetric) the first courtyard with kBadTerms, or ncourtyard
+  std::vector<uint8_t> any_den_;           // (nmetric) 1: some courtyard had kPositiveDenominator
 };
 
 }  // namespace courtyard
