@@ -53,7 +53,7 @@ SAN_CONFIG = -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS_DEBUG="-O1 -g" -DCMAKE_CXX
 # the threaded tests: thread-count invariance, simulation, interventions by community and checkpoint tests (1 and 2 threads), calibration on
 # 1 and 2 threads, kill-and-resume on 1 and 2 threads (runs and sweeps), patterns, sweeps with runs at once,
 # and sanitize_tsan_probe (TSan sees a deliberate race); about 10 minutes of tests on 2 cores
-TSAN_TESTS ?= sim_thread_count_invariance|sanitize_|Simulation\.|InterventionPasses\.|Checkpoint\.|Calibrate\.PosteriorBytesDoNotDependOnThreads|calibrate_cli|cli_checkpoint_resume|sweep_checkpoint_resume|cli_patterns|sweep_results|sweep_package_axes
+TSAN_TESTS ?= sim_thread_count_invariance|sanitize_|Simulation\.|InterventionPasses\.|MetricsColumns\.|Checkpoint\.|Calibrate\.PosteriorBytesDoNotDependOnThreads|calibrate_cli|cli_checkpoint_resume|sweep_checkpoint_resume|cli_patterns|sweep_results|sweep_package_axes
 
 sanitize: deps
 	cmake -S . -B $(ASAN_DIR) $(SAN_CONFIG) -DCOURTYARD_SANITIZE=address,undefined $(CMAKE_FLAGS)
