@@ -76,16 +76,11 @@ void decide_chunk_baseline(const FeeTerms& t, const FeeInputs& in, int64_t base,
                                                const uint32_t* word, uint8_t* out) {
   decide_chunk(t, in, base, n, word, out);
 }
-bool have_avx2() {
-  static const bool yes = __builtin_cpu_supports("avx2");
-  return yes;
-}
 #else
 void decide_chunk_avx2(const FeeTerms& t, const FeeInputs& in, int64_t base, int32_t n, const uint32_t* word,
                        uint8_t* out) {
   decide_chunk(t, in, base, n, word, out);
 }
-bool have_avx2() { return false; }
 #endif
 
 // The payment custom's fast sum (fee_decision.h), compiled like decide_chunk.
@@ -111,8 +106,17 @@ double logistic_sum_avx2(const double* x, int64_t n, double k) { return logistic
 
 }  // namespace
 
+bool cpu_has_avx2() {
+#if defined(__x86_64__) && defined(__GNUC__)
+  static const bool yes = __builtin_cpu_supports("avx2");
+  return yes;
+#else
+  return false;
+#endif
+}
+
 double fee_logistic_sum_fast(const double* x, int64_t n, double k) {
-  return have_avx2() ? logistic_sum_avx2(x, n, k) : logistic_sum_baseline(x, n, k);
+  return cpu_has_avx2() ? logistic_sum_avx2(x, n, k) : logistic_sum_baseline(x, n, k);
 }
 
 void fee_payment(const Week& w, State& s, int32_t c) {
@@ -152,7 +156,7 @@ void fee_payment(const Week& w, State& s, int32_t c) {
   const float* sanction = s.sanction.data();
   const FeeInputs in{reinterpret_cast<const uint8_t*>(coop), reinterpret_cast<const uint8_t*>(tenure_of), civic,
                      belief_of, trust, satisfaction, ability, sanction};
-  const auto decide = have_avx2() ? decide_chunk_avx2 : decide_chunk_baseline;
+  const auto decide = cpu_has_avx2() ? decide_chunk_avx2 : decide_chunk_baseline;
   uint8_t* flags = s.flags.data();
   uint8_t* arrears = s.arrears.data();
   alignas(64) uint8_t decision[StreamWords::kChunk];

@@ -136,6 +136,16 @@ inline constexpr int kMaxDemands = 3;
 // Urgent demands from failures a courtyard can have open: one per facility and level of urgency.
 inline constexpr int kMaxUrgentDemands = kFacilityCount * kMaxDemands;
 void demands(const Week& w, State& s, int32_t c);
+// Whether the CPU runs AVX2 (fee payment's and demands' loops are compiled for it and for the baseline
+// x86-64, with the same results; life/fees.cpp).
+bool cpu_has_avx2();
+// How many of the 16-bit uniforms k / 2^16 (k = 0 .. 65535, Stream::to_uniform_pair) lie below p: the
+// comparison `k / 2^16 < p` is `k < uniforms16_below(p)`, exactly (scaling by 2^16 is exact, and for an
+// integer k, k < x exactly when k < ceil(x)); 0 for p <= 0 or NaN, 65536 for p > 65535 / 2^16.
+inline int32_t uniforms16_below(double p) {
+  const double scaled = std::ceil(p * 0x1p16);
+  return scaled > 0 ? static_cast<int32_t>(std::min(scaled, 65536.0)) : 0;
+}
 // 6. moving (life/moving.cpp): leaving within the courtyard, then newcomers into vacancies.
 void move_out(const Week& w, State& s, int32_t c);
 void move_in(const Week& w, State& s, int32_t c);
