@@ -17,7 +17,7 @@ struct DemandTerms {
 // One chunk of flats, one word each; branch-free: a vacancy has no demands and keeps its satisfaction.
 // Returns the chunk's open demands. Compiled for the baseline x86-64 and for AVX2 (chosen once by what the
 // CPU supports): the same IEEE operations in the same order either way (AVX2 brings no FMA contraction), so
-// the same state (tests/life/demands_phase_test.cpp compares it with the phase as it was); GCC vectorises
+// the same state (tests/life/phases_as_before_test.cpp compares it with the phase as it was); GCC vectorises
 // both passes, with AVX2 twice as wide. One loop over the whole body, mixing 8-bit, 32-bit and 64-bit lanes,
 // was not vectorised at all.
 [[gnu::always_inline]] inline int32_t demands_chunk(const DemandTerms& t, const uint32_t* word, int32_t n,
