@@ -7,9 +7,20 @@
 // of each variant with Stream's.
 #include "core/rng_bulk.h"
 
+#include <cstdlib>
+#include <string_view>
+
 #include "core/rng.h"
 
 namespace courtyard {
+
+bool simd_builds_allowed() {
+  static const bool yes = [] {
+    const char* v = std::getenv("COURTYARD_SIMD");
+    return v == nullptr || std::string_view(v) != "baseline";
+  }();
+  return yes;
+}
 
 namespace {
 
@@ -79,7 +90,7 @@ void philox_first_words_baseline(uint64_t seed, Purpose purpose, uint32_t courty
 
 #ifdef COURTYARD_PHILOX_AVX512
 bool have_avx512() {
-  static const bool yes = __builtin_cpu_supports("avx512f");
+  static const bool yes = __builtin_cpu_supports("avx512f") && simd_builds_allowed();
   return yes;
 }
 [[gnu::target("avx512f")]] void philox_stream_blocks_avx512(uint64_t seed, Purpose purpose, uint32_t courtyard,

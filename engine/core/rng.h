@@ -166,6 +166,11 @@ class Stream {
   double spare_ = 0;
 };
 
+// Whether loops compiled for vector extensions (AVX2, AVX-512) may be chosen at run time where the CPU has
+// them: false when the environment sets COURTYARD_SIMD=baseline, so that the baseline builds, which give
+// the same results, can be checked on any machine (sim_reference_digests_baseline). rng.cpp.
+bool simd_builds_allowed();
+
 // Philox4x32-10 in bulk: blocks `first` .. first + nblocks - 1 of the stream (seed, purpose, courtyard,
 // household, step), written word after word into out (4 x nblocks words): the words Stream::next_u32
 // hands out, many blocks at a time (the blocks are independent, so the loop vectorises). rng.cpp.

@@ -108,7 +108,7 @@ double logistic_sum_avx2(const double* x, int64_t n, double k) { return logistic
 
 bool cpu_has_avx2() {
 #if defined(__x86_64__) && defined(__GNUC__)
-  static const bool yes = __builtin_cpu_supports("avx2");
+  static const bool yes = __builtin_cpu_supports("avx2") && simd_builds_allowed();
   return yes;
 #else
   return false;

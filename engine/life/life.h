@@ -136,8 +136,8 @@ inline constexpr int kMaxDemands = 3;
 // Urgent demands from failures a courtyard can have open: one per facility and level of urgency.
 inline constexpr int kMaxUrgentDemands = kFacilityCount * kMaxDemands;
 void demands(const Week& w, State& s, int32_t c);
-// Whether the CPU runs AVX2 (fee payment's and demands' loops are compiled for it and for the baseline
-// x86-64, with the same results; life/fees.cpp).
+// Whether the CPU runs AVX2 and simd_builds_allowed() (fee payment's, demands' and broken windows' loops
+// are compiled for it and for the baseline x86-64, with the same results; life/fees.cpp).
 bool cpu_has_avx2();
 // How many of the 16-bit uniforms k / 2^16 (k = 0 .. 65535, Stream::to_uniform_pair) lie below p: the
 // comparison `k / 2^16 < p` is `k < uniforms16_below(p)`, exactly (scaling by 2^16 is exact, and for an
