@@ -171,6 +171,15 @@ void weighted(const T* x, const double* w, int32_t n, double* num, double* den) 
   }
 }
 
+// weighted, over the courtyards where x is set; NaN (never met, never levied) counts in neither sum
+void weighted_where_set(const float* x, const double* w, int32_t n, double* num, double* den) {
+  for (int32_t i = 0; i < n; ++i) {
+    const bool set = !std::isnan(x[i]);
+    num[i] = set ? x[i] * w[i] : 0;
+    den[i] = set ? w[i] : 0;
+  }
+}
+
 // num = sum, den = w (a sum over households, or a count, over flats or residents)
 template <class T>
 void summed(const T* sum, const double* w, int32_t n, double* num, double* den) {
@@ -203,21 +212,9 @@ void column_terms(int metric, const State& s, int32_t c0, int32_t n, const Talli
     case kMeetings: counted(s.meetings.data() + c0, n, num, den); return;
     case kAttendanceRate:
       // household-weighted over the courtyards that have met; NaN where none has
-      for (int32_t i = 0; i < n; ++i) {
-        const float last = s.last_attendance[c0 + i];
-        const bool met = !std::isnan(last);
-        num[i] = met ? last * residents[i] : 0;
-        den[i] = met ? residents[i] : 0;
-      }
+      weighted_where_set(s.last_attendance.data() + c0, residents, n, num, den);
       return;
-    case kLevyPaidShare:
-      for (int32_t i = 0; i < n; ++i) {
-        const float last = s.last_levy_share[c0 + i];
-        const bool levied = !std::isnan(last);
-        num[i] = levied ? last * flats[i] : 0;
-        den[i] = levied ? flats[i] : 0;
-      }
-      return;
+    case kLevyPaidShare: weighted_where_set(s.last_levy_share.data() + c0, flats, n, num, den); return;
     case kSelfFinancing: weighted(s.self_financing.data() + c0, flats, n, num, den); return;
     case kFiveHaves:
       for (int32_t i = 0; i < n; ++i) {
